@@ -1,0 +1,82 @@
+"""Engines and sessions.
+
+SQLite gets two engines on the same file: reads begin a deferred transaction, writes begin
+with BEGIN IMMEDIATE so that two writers never interleave a read-modify-write (Medusa dropped
+SQLite for exactly that trouble). PostgreSQL uses one pooled engine for both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from mercato.config import Settings
+
+
+@dataclass
+class Database:
+    url: str
+    reader: AsyncEngine
+    writer: AsyncEngine
+    read_session: async_sessionmaker[AsyncSession]
+    write_session: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    async def dispose(self) -> None:
+        await self.reader.dispose()
+        if self.writer is not self.reader:
+            await self.writer.dispose()
+
+
+def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event, not the driver, decide how transactions start.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_database(url: str, echo: bool = False) -> Database:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a clear text
+        raise ValueError(f"invalid database URL {url!r}: {exc}") from exc
+    if parsed.drivername.startswith("sqlite"):
+        reader = _sqlite_engine(url, echo, immediate=False)
+        writer = _sqlite_engine(url, echo, immediate=True)
+    elif parsed.drivername.startswith("postgresql"):
+        reader = writer = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+    else:
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://")
+    opts: dict[str, Any] = {"expire_on_commit": False}
+    return Database(
+        url=url,
+        reader=reader,
+        writer=writer,
+        read_session=async_sessionmaker(reader, **opts),
+        write_session=async_sessionmaker(writer, **opts),
+    )
+
+
+def database_from_settings(settings: Settings) -> Database:
+    return create_database(settings.database_url, echo=settings.sql_echo)
