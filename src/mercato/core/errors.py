@@ -6,8 +6,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mercato.core.http import JSON
 
 CONFLICT_MESSAGE = (
     "The request conflicted with another request. You may retry the request with the provided Idempotency-Key."
@@ -113,19 +115,19 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MedusaError)
-    async def _medusa(_: Request, exc: MedusaError) -> ORJSONResponse:
-        return ORJSONResponse(exc.body(), status_code=exc.status)
+    async def _medusa(_: Request, exc: MedusaError) -> JSON:
+        return JSON(exc.body(), status_code=exc.status)
 
     @app.exception_handler(Unauthorized)
     async def _unauthorized(_: Request, __: Unauthorized) -> PlainTextResponse:
         return PlainTextResponse("Unauthorized", status_code=401)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> ORJSONResponse:
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSON:
         errors = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errors):
-            return ORJSONResponse({"type": "invalid_data", "message": "Invalid JSON body"}, status_code=400)
-        return ORJSONResponse(
+            return JSON({"type": "invalid_data", "message": "Invalid JSON body"}, status_code=400)
+        return JSON(
             {"type": "invalid_data", "message": validation_message(errors)}, status_code=400
         )
 
@@ -136,14 +138,14 @@ def install_error_handlers(app: FastAPI) -> None:
             return PlainTextResponse(f"Cannot {getattr(exc, 'method', 'GET')} path", status_code=404)
         if exc.status_code == 405:
             return PlainTextResponse("Method Not Allowed", status_code=405)
-        return ORJSONResponse({"type": "unknown_error", "message": str(exc.detail)}, status_code=exc.status_code)
+        return JSON({"type": "unknown_error", "message": str(exc.detail)}, status_code=exc.status_code)
 
     @app.exception_handler(Exception)
-    async def _unknown(_: Request, exc: Exception) -> ORJSONResponse:
+    async def _unknown(_: Request, exc: Exception) -> JSON:
         import logging
 
         logging.getLogger("mercato").exception("unhandled error", exc_info=exc)
-        return ORJSONResponse(
+        return JSON(
             {"code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."},
             status_code=500,
         )
