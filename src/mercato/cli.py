@@ -33,7 +33,7 @@ def _fail(message: str) -> None:
 
 
 def _run(step: Callable[[], Awaitable[T]]) -> T:
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
     from mercato.core.errors import MedusaError
     from mercato.seed.loader import SeedError
@@ -44,6 +44,8 @@ def _run(step: Callable[[], Awaitable[T]]) -> T:
         _fail(str(exc))
     except MedusaError as exc:
         _fail(exc.message)
+    except IntegrityError as exc:
+        _fail(f"conflicts with data already in the database: {str(exc.orig).splitlines()[0]}")
     except (OperationalError, DBAPIError, OSError) as exc:
         _fail(f"cannot use the database {get_settings().database_url!r}: {str(exc).splitlines()[0]}")
     raise AssertionError("unreachable")

@@ -22,7 +22,7 @@ async def _user_by_id(tx: Tx, user_id: str | None) -> User | None:
 
 
 async def current_admin(request: Request, tx: Tx) -> User:
-    cached: User | None = request.state.__dict__.get("admin_user")
+    cached: User | None = getattr(request.state, "admin_user", None)
     if cached is not None:
         return cached
     user: User | None = None
