@@ -1,0 +1,75 @@
+"""Cross-cutting HTTP behaviour: health, trailing slashes, CORS, unknown routes, qs parsing."""
+
+import httpx
+
+from mercato.core.qs import parse_qs_pairs
+
+
+async def test_health_answers_ok(client: httpx.AsyncClient) -> None:
+    res = await client.get("/health")
+    assert res.status_code == 200
+    assert res.text == "OK"
+
+
+async def test_trailing_slash_is_the_same_route_without_redirect(admin: httpx.AsyncClient) -> None:
+    plain = await admin.get("/admin/store")
+    slashed = await admin.get("/admin/store/")
+    assert slashed.status_code == 200
+    assert slashed.json()["store"]["id"] == plain.json()["store"]["id"]
+
+
+async def test_admin_routes_need_credentials(client: httpx.AsyncClient) -> None:
+    res = await client.get("/admin/store")
+    assert res.status_code == 401
+    assert res.text == "Unauthorized"
+
+
+async def test_cors_preflight_for_admin_origin_with_credentials(client: httpx.AsyncClient) -> None:
+    res = await client.options(
+        "/admin/auth",
+        headers={"Origin": "http://localhost:7001", "Access-Control-Request-Method": "POST"},
+    )
+    assert res.status_code == 200
+    assert res.headers["access-control-allow-origin"] == "http://localhost:7001"
+    assert res.headers["access-control-allow-credentials"] == "true"
+
+
+async def test_cors_refuses_an_unknown_origin(client: httpx.AsyncClient) -> None:
+    res = await client.options(
+        "/admin/auth",
+        headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in res.headers
+
+
+async def test_store_origin_is_not_an_admin_origin(client: httpx.AsyncClient) -> None:
+    res = await client.options(
+        "/admin/auth",
+        headers={"Origin": "http://localhost:8000", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in res.headers
+    res = await client.options(
+        "/store/regions",
+        headers={"Origin": "http://localhost:8000", "Access-Control-Request-Method": "GET"},
+    )
+    assert res.headers["access-control-allow-origin"] == "http://localhost:8000"
+
+
+async def test_openapi_document_lists_served_paths(client: httpx.AsyncClient) -> None:
+    res = await client.get("/openapi.json")
+    assert res.status_code == 200
+    paths = res.json()["paths"]
+    assert "/admin/auth" in paths and "post" in paths["/admin/auth"]
+
+
+def test_qs_parses_brackets_arrays_and_repeats() -> None:
+    parsed = parse_qs_pairs(
+        [("created_at[gt]", "2024-01-01"), ("created_at[lt]", "2025-01-01"), ("id[]", "a"), ("id[]", "b"),
+         ("q", "x"), ("tag", "1"), ("tag", "2")]
+    )
+    assert parsed == {
+        "created_at": {"gt": "2024-01-01", "lt": "2025-01-01"},
+        "id": ["a", "b"],
+        "q": "x",
+        "tag": ["1", "2"],
+    }
