@@ -18,6 +18,7 @@ from mercato.config import Settings, get_settings
 from mercato.core.errors import install_error_handlers
 from mercato.db.registry import load_all_models
 from mercato.db.session import Database, database_from_settings
+from mercato.openapi import build_openapi
 
 
 class _PathPolicy:
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     for router in _domain_routers():
         app.include_router(router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     original_app: Any = app.build_middleware_stack
 
