@@ -10,7 +10,7 @@ import asyncio
 import json
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -32,7 +32,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _run(step: Callable[[], Awaitable[T]]) -> T:
+def _run(step: Callable[[], Coroutine[Any, Any, T]]) -> T:
     from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
     from mercato.core.errors import MedusaError
@@ -113,7 +113,9 @@ async def _prepare_only() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 9000,
-    no_seed: Annotated[bool, typer.Option("--no-seed", help="Do not load demo data into an empty database.")] = False,
+    no_seed: Annotated[
+        bool, typer.Option("--no-seed", help="Do not load demo data into an empty database.")
+    ] = False,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL; SQLite uses one).")] = 1,
 ) -> None:
     """Migrate, seed an empty database with demo data and an admin user, then serve the API."""
@@ -144,7 +146,9 @@ def serve(
 
 
 @app.command()
-def seed(file: Annotated[Path, typer.Option("--file", "-f", help="A seed file in Medusa's seed.json format.")]) -> None:
+def seed(
+    file: Annotated[Path, typer.Option("--file", "-f", help="A seed file in Medusa's seed.json format.")],
+) -> None:
     """Load a seed file (store, regions, shipping options, products, users, categories, sales channels…)."""
     from mercato.seed.loader import load_seed, read_seed_file
 
@@ -154,7 +158,7 @@ def seed(file: Annotated[Path, typer.Option("--file", "-f", help="A seed file in
     typer.echo("seeded: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v))
 
 
-def _async(fn: Callable[..., T], *args: Any) -> Callable[[], Awaitable[T]]:
+def _async(fn: Callable[..., T], *args: Any) -> Callable[[], Coroutine[Any, Any, T]]:
     async def call() -> T:
         return fn(*args)
 

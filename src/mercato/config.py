@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     jwt_secret: str = "supersecret"
     # Names the admin/store session cookie's signature; sessions themselves live in the database.
     cookie_secret: str = "supersecret"
-    # Comma-separated origins allowed to call /admin and /store with credentials (Medusa's admin_cors/store_cors).
+    # Comma-separated origins allowed to call /admin and /store with credentials
+    # (Medusa's admin_cors and store_cors).
     admin_cors: str = "http://localhost:7000,http://localhost:7001,http://127.0.0.1:7001"
     store_cors: str = "http://localhost:8000,http://127.0.0.1:8000"
     # Session lifetime, seconds (Medusa: 10 hours).

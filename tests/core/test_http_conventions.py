@@ -64,8 +64,15 @@ async def test_openapi_document_lists_served_paths(client: httpx.AsyncClient) ->
 
 def test_qs_parses_brackets_arrays_and_repeats() -> None:
     parsed = parse_qs_pairs(
-        [("created_at[gt]", "2024-01-01"), ("created_at[lt]", "2025-01-01"), ("id[]", "a"), ("id[]", "b"),
-         ("q", "x"), ("tag", "1"), ("tag", "2")]
+        [
+            ("created_at[gt]", "2024-01-01"),
+            ("created_at[lt]", "2025-01-01"),
+            ("id[]", "a"),
+            ("id[]", "b"),
+            ("q", "x"),
+            ("tag", "1"),
+            ("tag", "2"),
+        ]
     )
     assert parsed == {
         "created_at": {"gt": "2024-01-01", "lt": "2025-01-01"},

@@ -36,7 +36,9 @@ async def test_mercato_serves_a_migrated_medusa_database(new_pg_database: NewDat
         await conn.execute(
             "INSERT INTO store (id, name, default_currency_code) VALUES ('store_medusa', 'Old Shop', 'usd')"
         )
-        await conn.execute("INSERT INTO store_currencies (store_id, currency_code) VALUES ('store_medusa', 'usd')")
+        await conn.execute(
+            "INSERT INTO store_currencies (store_id, currency_code) VALUES ('store_medusa', 'usd')"
+        )
         await conn.execute(
             'INSERT INTO "user" (id, email, password_hash, role) VALUES ($1, $2, $3, $4)',
             "usr_medusa",

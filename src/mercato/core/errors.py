@@ -12,7 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mercato.core.http import JSON
 
 CONFLICT_MESSAGE = (
-    "The request conflicted with another request. You may retry the request with the provided Idempotency-Key."
+    "The request conflicted with another request. "
+    "You may retry the request with the provided Idempotency-Key."
 )
 
 _STATUS = {
@@ -127,9 +128,7 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSON({"type": "invalid_data", "message": "Invalid JSON body"}, status_code=400)
-        return JSON(
-            {"type": "invalid_data", "message": validation_message(errors)}, status_code=400
-        )
+        return JSON({"type": "invalid_data", "message": validation_message(errors)}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> Any:

@@ -7,7 +7,7 @@ Reads get a deferred transaction; writes (POST/DELETE) an immediate one on SQLit
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 import orjson
@@ -30,7 +30,7 @@ def ok(payload: Any, status_code: int = 200) -> JSON:
 
 
 class TxRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:

@@ -42,7 +42,7 @@ def merge_trees(*trees: Tree) -> Tree:
 def load_options(model: type, tree: Tree) -> list[_AbstractLoad]:
     """selectinload chains for a relation tree; unknown relation names are Medusa's 400."""
     options: list[_AbstractLoad] = []
-    mapper = inspect(model)
+    mapper: Any = inspect(model)
     for name, sub in tree.items():
         rel = mapper.relationships.get(name)
         if rel is None:
@@ -67,13 +67,17 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _mapper(model: type) -> Any:
+    return inspect(model)
+
+
 def _columns(model: type) -> list[tuple[str, str]]:
     cached = model.__dict__.get("__present_columns__")
     if cached is None:
         hidden = set(getattr(model, "__hidden__", ()))
         cached = [
             (attr.key, attr.columns[0].name)
-            for attr in inspect(model).column_attrs
+            for attr in _mapper(model).column_attrs
             if attr.columns[0].name not in hidden
         ]
         type.__setattr__(model, "__present_columns__", cached)

@@ -44,7 +44,7 @@ def parse_params(request: Request, model: type[P]) -> P:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise invalid_data(validation_message(list(exc.errors()))) from None
+        raise invalid_data(validation_message([dict(e) for e in exc.errors()])) from None
 
 
 def params(model: type[P]) -> Callable[[Request], P]:
@@ -70,11 +70,18 @@ def fields_for(p: RetrieveParams) -> set[str] | None:
     return {x.strip() for x in p.fields.split(",") if x.strip()}
 
 
-def apply_order(stmt: Select[Any], model: type, order: str | None, default: str = "created_at") -> Select[Any]:
+def _table_columns(model: type) -> Any:
+    mapper: Any = inspect(model)
+    return mapper.columns
+
+
+def apply_order(
+    stmt: Select[Any], model: type, order: str | None, default: str = "created_at"
+) -> Select[Any]:
     field = order or default
     desc = field.startswith("-")
     name = field.lstrip("-")
-    columns = {c.name: c for c in inspect(model).columns}
+    columns: dict[str, Any] = {c.name: c for c in _table_columns(model)}
     if name not in columns:
         raise invalid_data(f"Order field {name} is not valid")
     col = columns[name]
@@ -86,7 +93,7 @@ def apply_order(stmt: Select[Any], model: type, order: str | None, default: str 
 
 def apply_filters(stmt: Select[Any], model: type, p: BaseModel, skip: Sequence[str] = ()) -> Select[Any]:
     """Equality, `IN` for lists and date comparisons for every set parameter that names a column."""
-    columns = {c.name: c for c in inspect(model).columns}
+    columns: dict[str, Any] = {c.name: c for c in _table_columns(model)}
     reserved = {"expand", "fields", "offset", "limit", "order", "q", *skip}
     for name in p.model_fields_set:
         if name in reserved or name not in columns:

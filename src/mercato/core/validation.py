@@ -15,9 +15,11 @@ import datetime
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from mercato.core.errors import invalid_data, validation_message
 
 MISSING: Any = object()
 
@@ -49,7 +51,9 @@ def is_string(name: str, value: Any) -> str | None:
 
 
 def is_not_empty(name: str, value: Any) -> str | None:
-    return None if value is not MISSING and value is not None and value != "" else f"{name} should not be empty"
+    return (
+        None if value is not MISSING and value is not None and value != "" else f"{name} should not be empty"
+    )
 
 
 def is_number(name: str, value: Any) -> str | None:
@@ -165,8 +169,11 @@ def check_rules(data: dict[str, Any], rules: dict[str, Prop]) -> tuple[list[str]
 
 
 def apply_rules(data: Any, rules: dict[str, Prop]) -> Any:
-    if not isinstance(data, dict):
+    if isinstance(data, BaseModel):
         return data
+    if not isinstance(data, dict):
+        # class-validator's answer to an array (or any non-object) body
+        raise ValueError("an unknown value was passed to the validate function")
     messages, converted = check_rules(data, rules)
     if messages:
         raise ValueError(", ".join(messages))
@@ -183,3 +190,18 @@ class Validated(BaseModel):
     @classmethod
     def _medusa_rules(cls, data: Any) -> Any:
         return apply_rules(data, cls.__rules__)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def body_or_empty(model: type[M], body: M | None) -> M:
+    """Express hands Medusa `{}` when a request has no body: validate that, with Medusa's messages.
+
+    Routes declare `body: Annotated[Model | None, Body()] = None` and call this."""
+    if body is not None:
+        return body
+    try:
+        return model.model_validate({})
+    except ValidationError as exc:
+        raise invalid_data(validation_message([dict(e) for e in exc.errors()])) from None

@@ -67,7 +67,9 @@ def create_database(url: str, echo: bool = False) -> Database:
     elif parsed.drivername.startswith("postgresql"):
         reader = writer = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
     else:
-        raise ValueError(f"unsupported database URL {url!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        raise ValueError(
+            f"unsupported database URL {url!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
     opts: dict[str, Any] = {"expire_on_commit": False}
     return Database(
         url=url,

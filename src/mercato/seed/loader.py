@@ -134,7 +134,9 @@ async def _load(tx: AsyncSession, data: dict[str, Any]) -> dict[str, int]:
         if codes:
             await tx.execute(update(Country).where(Country.iso_2.in_(codes)).values(region_id=region.id))
         for provider in reg.get("payment_providers", []):
-            await tx.execute(insert(t_region_payment_providers).values(region_id=region.id, provider_id=provider))
+            await tx.execute(
+                insert(t_region_payment_providers).values(region_id=region.id, provider_id=provider)
+            )
         for provider in reg.get("fulfillment_providers", []):
             await tx.execute(
                 insert(t_region_fulfillment_providers).values(region_id=region.id, provider_id=provider)
@@ -162,7 +164,9 @@ async def _load(tx: AsyncSession, data: dict[str, Any]) -> dict[str, int]:
 
     for col in data.get("product_collections", []):
         collection = ProductCollection(
-            title=col["title"], handle=col.get("handle") or _handle(col["title"]), metadata_=col.get("metadata")
+            title=col["title"],
+            handle=col.get("handle") or _handle(col["title"]),
+            metadata_=col.get("metadata"),
         )
         if col.get("id"):
             collection.id = col["id"]
@@ -266,9 +270,11 @@ async def _load_product(
         tx.add(ProductSalesChannel(product_id=product.id, sales_channel_id=channel_id))
     for cat in prod.get("categories", []):
         cat_id = cat["id"] if isinstance(cat, dict) else categories.get(cat, cat)
-        await tx.execute(insert(t_product_category_product).values(product_category_id=cat_id, product_id=product.id))
+        await tx.execute(
+            insert(t_product_category_product).values(product_category_id=cat_id, product_id=product.id)
+        )
 
-    for rank, url in enumerate(prod.get("images", [])):
+    for url in prod.get("images", []):
         image = Image(url=url["url"] if isinstance(url, dict) else url)
         tx.add(image)
         await tx.flush()
@@ -309,8 +315,12 @@ async def _load_product(
         await tx.flush()
         for index, value in enumerate(var.get("options", [])):
             if index >= len(options):
-                raise SeedError(f"variant {var['title']!r} has more option values than its product has options")
-            tx.add(ProductOptionValue(value=value["value"], option_id=options[index].id, variant_id=variant.id))
+                raise SeedError(
+                    f"variant {var['title']!r} has more option values than its product has options"
+                )
+            tx.add(
+                ProductOptionValue(value=value["value"], option_id=options[index].id, variant_id=variant.id)
+            )
         for price in var.get("prices", []):
             money = MoneyAmount(
                 currency_code=price["currency_code"].lower() if price.get("currency_code") else None,

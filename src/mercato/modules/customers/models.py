@@ -1,10 +1,20 @@
 """Tables of the customers domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
 import datetime
-import decimal
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKeyConstraint, Index, PrimaryKeyConstraint, String, Table, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mercato.db.base import Base
@@ -12,81 +22,114 @@ from mercato.db.types import JSONB
 
 
 class Address(Base):
-    __tablename__ = 'address'
-    __id_prefix__ = 'addr'
+    __tablename__ = "address"
+    __id_prefix__ = "addr"
     __table_args__ = (
-        ForeignKeyConstraint(['country_code'], ['country.iso_2'], name='FK_6df8c6bf969a51d24c1980c4ff4'),
-        ForeignKeyConstraint(['customer_id'], ['customer.id'], name='FK_9c9614b2f9d01665800ea8dbff7'),
-        PrimaryKeyConstraint('id', name='PK_d92de1f82754668b5f5f5dd4fd5'),
-        Index('IDX_9c9614b2f9d01665800ea8dbff', 'customer_id')
+        ForeignKeyConstraint(["country_code"], ["country.iso_2"], name="FK_6df8c6bf969a51d24c1980c4ff4"),
+        ForeignKeyConstraint(["customer_id"], ["customer.id"], name="FK_9c9614b2f9d01665800ea8dbff7"),
+        PrimaryKeyConstraint("id", name="PK_d92de1f82754668b5f5f5dd4fd5"),
+        Index("IDX_9c9614b2f9d01665800ea8dbff", "customer_id"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    customer_id: Mapped[Optional[str]] = mapped_column(String)
-    company: Mapped[Optional[str]] = mapped_column(String)
-    first_name: Mapped[Optional[str]] = mapped_column(String)
-    last_name: Mapped[Optional[str]] = mapped_column(String)
-    address_1: Mapped[Optional[str]] = mapped_column(String)
-    address_2: Mapped[Optional[str]] = mapped_column(String)
-    city: Mapped[Optional[str]] = mapped_column(String)
-    country_code: Mapped[Optional[str]] = mapped_column(String)
-    province: Mapped[Optional[str]] = mapped_column(String)
-    postal_code: Mapped[Optional[str]] = mapped_column(String)
-    phone: Mapped[Optional[str]] = mapped_column(String)
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    customer_id: Mapped[str | None] = mapped_column(String)
+    company: Mapped[str | None] = mapped_column(String)
+    first_name: Mapped[str | None] = mapped_column(String)
+    last_name: Mapped[str | None] = mapped_column(String)
+    address_1: Mapped[str | None] = mapped_column(String)
+    address_2: Mapped[str | None] = mapped_column(String)
+    city: Mapped[str | None] = mapped_column(String)
+    country_code: Mapped[str | None] = mapped_column(String)
+    province: Mapped[str | None] = mapped_column(String)
+    postal_code: Mapped[str | None] = mapped_column(String)
+    phone: Mapped[str | None] = mapped_column(String)
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
 
 class Customer(Base):
-    __tablename__ = 'customer'
-    __id_prefix__ = 'cus'
+    __tablename__ = "customer"
+    __id_prefix__ = "cus"
     __table_args__ = (
-        ForeignKeyConstraint(['billing_address_id'], ['address.id'], name='FK_8abe81b9aac151ae60bf507ad15'),
-        PrimaryKeyConstraint('id', name='PK_a7a13f4cacb744524e44dfdad32'),
-        UniqueConstraint('billing_address_id', name='REL_8abe81b9aac151ae60bf507ad1'),
-        Index('IDX_8abe81b9aac151ae60bf507ad1', 'billing_address_id'),
-        Index('IDX_unique_email_for_guests_and_customer_accounts', 'email', 'has_account', postgresql_where=text('(deleted_at IS NULL)'), sqlite_where=text('(deleted_at IS NULL)'), unique=True)
+        ForeignKeyConstraint(["billing_address_id"], ["address.id"], name="FK_8abe81b9aac151ae60bf507ad15"),
+        PrimaryKeyConstraint("id", name="PK_a7a13f4cacb744524e44dfdad32"),
+        UniqueConstraint("billing_address_id", name="REL_8abe81b9aac151ae60bf507ad1"),
+        Index("IDX_8abe81b9aac151ae60bf507ad1", "billing_address_id"),
+        Index(
+            "IDX_unique_email_for_guests_and_customer_accounts",
+            "email",
+            "has_account",
+            postgresql_where=text("(deleted_at IS NULL)"),
+            sqlite_where=text("(deleted_at IS NULL)"),
+            unique=True,
+        ),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     email: Mapped[str] = mapped_column(String, nullable=False)
-    has_account: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text('false'))
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    first_name: Mapped[Optional[str]] = mapped_column(String)
-    last_name: Mapped[Optional[str]] = mapped_column(String)
-    billing_address_id: Mapped[Optional[str]] = mapped_column(String)
-    password_hash: Mapped[Optional[str]] = mapped_column(String)
-    phone: Mapped[Optional[str]] = mapped_column(String)
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
+    has_account: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    first_name: Mapped[str | None] = mapped_column(String)
+    last_name: Mapped[str | None] = mapped_column(String)
+    billing_address_id: Mapped[str | None] = mapped_column(String)
+    password_hash: Mapped[str | None] = mapped_column(String)
+    phone: Mapped[str | None] = mapped_column(String)
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
 
 class CustomerGroup(Base):
-    __tablename__ = 'customer_group'
-    __id_prefix__ = 'cgrp'
+    __tablename__ = "customer_group"
+    __id_prefix__ = "cgrp"
     __table_args__ = (
-        PrimaryKeyConstraint('id', name='PK_88e7da3ff7262d9e0a35aa3664e'),
-        Index('IDX_c4c3a5225a7a1f0af782c40abc', 'name', postgresql_where=text('(deleted_at IS NULL)'), sqlite_where=text('(deleted_at IS NULL)'), unique=True)
+        PrimaryKeyConstraint("id", name="PK_88e7da3ff7262d9e0a35aa3664e"),
+        Index(
+            "IDX_c4c3a5225a7a1f0af782c40abc",
+            "name",
+            postgresql_where=text("(deleted_at IS NULL)"),
+            sqlite_where=text("(deleted_at IS NULL)"),
+            unique=True,
+        ),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     name: Mapped[str] = mapped_column(String, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
 
 t_customer_group_customers = Table(
-    'customer_group_customers', Base.metadata,
-    Column('customer_group_id', String, primary_key=True),
-    Column('customer_id', String, primary_key=True),
-    ForeignKeyConstraint(['customer_group_id'], ['customer_group.id'], ondelete='CASCADE', name='FK_620330964db8d2999e67b0dbe3e'),
-    ForeignKeyConstraint(['customer_id'], ['customer.id'], ondelete='CASCADE', name='FK_3c6412d076292f439269abe1a23'),
-    PrimaryKeyConstraint('customer_group_id', 'customer_id', name='PK_e28a55e34ad1e2d3df9a0ac86d3'),
-    Index('IDX_3c6412d076292f439269abe1a2', 'customer_id'),
-    Index('IDX_620330964db8d2999e67b0dbe3', 'customer_group_id')
+    "customer_group_customers",
+    Base.metadata,
+    Column("customer_group_id", String, primary_key=True),
+    Column("customer_id", String, primary_key=True),
+    ForeignKeyConstraint(
+        ["customer_group_id"],
+        ["customer_group.id"],
+        ondelete="CASCADE",
+        name="FK_620330964db8d2999e67b0dbe3e",
+    ),
+    ForeignKeyConstraint(
+        ["customer_id"], ["customer.id"], ondelete="CASCADE", name="FK_3c6412d076292f439269abe1a23"
+    ),
+    PrimaryKeyConstraint("customer_group_id", "customer_id", name="PK_e28a55e34ad1e2d3df9a0ac86d3"),
+    Index("IDX_3c6412d076292f439269abe1a2", "customer_id"),
+    Index("IDX_620330964db8d2999e67b0dbe3", "customer_group_id"),
 )

@@ -1,311 +1,447 @@
 """Tables of the orders domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
 import datetime
-import decimal
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Enum, ForeignKeyConstraint, Index, Integer, PrimaryKeyConstraint, REAL, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    REAL,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mercato.db.base import Base
-from mercato.db.enums import enum_values, DraftOrderStatusEnum, OrderFulfillmentStatusEnum, OrderItemChangeTypeEnum, OrderPaymentStatusEnum, OrderStatusEnum, PaymentCollectionStatusEnum, PaymentCollectionTypeEnum, RefundReasonEnum
+from mercato.db.enums import (
+    DraftOrderStatusEnum,
+    OrderFulfillmentStatusEnum,
+    OrderItemChangeTypeEnum,
+    OrderPaymentStatusEnum,
+    OrderStatusEnum,
+    PaymentCollectionStatusEnum,
+    PaymentCollectionTypeEnum,
+    RefundReasonEnum,
+    enum_values,
+)
 from mercato.db.types import JSONB
 
 
 class DraftOrder(Base):
-    __tablename__ = 'draft_order'
-    __id_prefix__ = 'dorder'
+    __tablename__ = "draft_order"
+    __id_prefix__ = "dorder"
     __table_args__ = (
-        ForeignKeyConstraint(['cart_id'], ['cart.id'], name='FK_5bd11d0e2a9628128e2c26fd0a6'),
-        ForeignKeyConstraint(['order_id'], ['order.id'], name='FK_8f6dd6c49202f1466ebf21e77da'),
-        PrimaryKeyConstraint('id', name='PK_f478946c183d98f8d88a94cfcd7'),
-        UniqueConstraint('cart_id', name='REL_5bd11d0e2a9628128e2c26fd0a'),
-        UniqueConstraint('order_id', name='REL_8f6dd6c49202f1466ebf21e77d'),
-        Index('IDX_5bd11d0e2a9628128e2c26fd0a', 'cart_id'),
-        Index('IDX_8f6dd6c49202f1466ebf21e77d', 'order_id'),
-        Index('IDX_e87cc617a22ef4edce5601edab', 'display_id')
+        ForeignKeyConstraint(["cart_id"], ["cart.id"], name="FK_5bd11d0e2a9628128e2c26fd0a6"),
+        ForeignKeyConstraint(["order_id"], ["order.id"], name="FK_8f6dd6c49202f1466ebf21e77da"),
+        PrimaryKeyConstraint("id", name="PK_f478946c183d98f8d88a94cfcd7"),
+        UniqueConstraint("cart_id", name="REL_5bd11d0e2a9628128e2c26fd0a"),
+        UniqueConstraint("order_id", name="REL_8f6dd6c49202f1466ebf21e77d"),
+        Index("IDX_5bd11d0e2a9628128e2c26fd0a", "cart_id"),
+        Index("IDX_8f6dd6c49202f1466ebf21e77d", "order_id"),
+        Index("IDX_e87cc617a22ef4edce5601edab", "display_id"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    status: Mapped[str] = mapped_column(Enum(*enum_values(DraftOrderStatusEnum), name='draft_order_status_enum'), nullable=False, server_default=text("'open'"))
+    status: Mapped[str] = mapped_column(
+        Enum(*enum_values(DraftOrderStatusEnum), name="draft_order_status_enum"),
+        nullable=False,
+        server_default=text("'open'"),
+    )
     display_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    cart_id: Mapped[Optional[str]] = mapped_column(String)
-    order_id: Mapped[Optional[str]] = mapped_column(String)
-    canceled_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    completed_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
-    no_notification_order: Mapped[Optional[bool]] = mapped_column(Boolean)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    cart_id: Mapped[str | None] = mapped_column(String)
+    order_id: Mapped[str | None] = mapped_column(String)
+    canceled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    completed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
+    no_notification_order: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Order(Base):
-    __tablename__ = 'order'
-    __id_prefix__ = 'order'
+    __tablename__ = "order"
+    __id_prefix__ = "order"
     __table_args__ = (
-        ForeignKeyConstraint(['billing_address_id'], ['address.id'], name='FK_5568d3b9ce9f7abeeb37511ecf2'),
-        ForeignKeyConstraint(['cart_id'], ['cart.id'], name='FK_c99a206eb11ad45f6b7f04f2dcc'),
-        ForeignKeyConstraint(['currency_code'], ['currency.code'], name='FK_717a141f96b76d794d409f38129'),
-        ForeignKeyConstraint(['customer_id'], ['customer.id'], name='FK_cd7812c96209c5bdd48a6b858b0'),
-        ForeignKeyConstraint(['draft_order_id'], ['draft_order.id'], name='FK_727b872f86c7378474a8fa46147'),
-        ForeignKeyConstraint(['region_id'], ['region.id'], name='FK_e1fcce2b18dbcdbe0a5ba9a68b8'),
-        ForeignKeyConstraint(['sales_channel_id'], ['sales_channel.id'], name='FK_6ff7e874f01b478c115fdd462eb'),
-        ForeignKeyConstraint(['shipping_address_id'], ['address.id'], name='FK_19b0c6293443d1b464f604c3316'),
-        PrimaryKeyConstraint('id', name='PK_1031171c13130102495201e3e20'),
-        UniqueConstraint('cart_id', name='REL_c99a206eb11ad45f6b7f04f2dc'),
-        UniqueConstraint('draft_order_id', name='UQ_727b872f86c7378474a8fa46147'),
-        Index('IDX_19b0c6293443d1b464f604c331', 'shipping_address_id'),
-        Index('IDX_5568d3b9ce9f7abeeb37511ecf', 'billing_address_id'),
-        Index('IDX_579e01fb94f4f58db480857e05', 'display_id'),
-        Index('IDX_c99a206eb11ad45f6b7f04f2dc', 'cart_id'),
-        Index('IDX_cd7812c96209c5bdd48a6b858b', 'customer_id'),
-        Index('IDX_e1fcce2b18dbcdbe0a5ba9a68b', 'region_id'),
-        Index('IDX_order_currency_code', 'currency_code')
+        ForeignKeyConstraint(["billing_address_id"], ["address.id"], name="FK_5568d3b9ce9f7abeeb37511ecf2"),
+        ForeignKeyConstraint(["cart_id"], ["cart.id"], name="FK_c99a206eb11ad45f6b7f04f2dcc"),
+        ForeignKeyConstraint(["currency_code"], ["currency.code"], name="FK_717a141f96b76d794d409f38129"),
+        ForeignKeyConstraint(["customer_id"], ["customer.id"], name="FK_cd7812c96209c5bdd48a6b858b0"),
+        ForeignKeyConstraint(["draft_order_id"], ["draft_order.id"], name="FK_727b872f86c7378474a8fa46147"),
+        ForeignKeyConstraint(["region_id"], ["region.id"], name="FK_e1fcce2b18dbcdbe0a5ba9a68b8"),
+        ForeignKeyConstraint(
+            ["sales_channel_id"], ["sales_channel.id"], name="FK_6ff7e874f01b478c115fdd462eb"
+        ),
+        ForeignKeyConstraint(["shipping_address_id"], ["address.id"], name="FK_19b0c6293443d1b464f604c3316"),
+        PrimaryKeyConstraint("id", name="PK_1031171c13130102495201e3e20"),
+        UniqueConstraint("cart_id", name="REL_c99a206eb11ad45f6b7f04f2dc"),
+        UniqueConstraint("draft_order_id", name="UQ_727b872f86c7378474a8fa46147"),
+        Index("IDX_19b0c6293443d1b464f604c331", "shipping_address_id"),
+        Index("IDX_5568d3b9ce9f7abeeb37511ecf", "billing_address_id"),
+        Index("IDX_579e01fb94f4f58db480857e05", "display_id"),
+        Index("IDX_c99a206eb11ad45f6b7f04f2dc", "cart_id"),
+        Index("IDX_cd7812c96209c5bdd48a6b858b", "customer_id"),
+        Index("IDX_e1fcce2b18dbcdbe0a5ba9a68b", "region_id"),
+        Index("IDX_order_currency_code", "currency_code"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    status: Mapped[str] = mapped_column(Enum(*enum_values(OrderStatusEnum), name='order_status_enum'), nullable=False, server_default=text("'pending'"))
-    fulfillment_status: Mapped[str] = mapped_column(Enum(*enum_values(OrderFulfillmentStatusEnum), name='order_fulfillment_status_enum'), nullable=False, server_default=text("'not_fulfilled'"))
-    payment_status: Mapped[str] = mapped_column(Enum(*enum_values(OrderPaymentStatusEnum), name='order_payment_status_enum'), nullable=False, server_default=text("'not_paid'"))
+    status: Mapped[str] = mapped_column(
+        Enum(*enum_values(OrderStatusEnum), name="order_status_enum"),
+        nullable=False,
+        server_default=text("'pending'"),
+    )
+    fulfillment_status: Mapped[str] = mapped_column(
+        Enum(*enum_values(OrderFulfillmentStatusEnum), name="order_fulfillment_status_enum"),
+        nullable=False,
+        server_default=text("'not_fulfilled'"),
+    )
+    payment_status: Mapped[str] = mapped_column(
+        Enum(*enum_values(OrderPaymentStatusEnum), name="order_payment_status_enum"),
+        nullable=False,
+        server_default=text("'not_paid'"),
+    )
     display_id: Mapped[int] = mapped_column(Integer, nullable=False)
     customer_id: Mapped[str] = mapped_column(String, nullable=False)
     email: Mapped[str] = mapped_column(String, nullable=False)
     region_id: Mapped[str] = mapped_column(String, nullable=False)
     currency_code: Mapped[str] = mapped_column(String, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    cart_id: Mapped[Optional[str]] = mapped_column(String)
-    billing_address_id: Mapped[Optional[str]] = mapped_column(String)
-    shipping_address_id: Mapped[Optional[str]] = mapped_column(String)
-    tax_rate: Mapped[Optional[float]] = mapped_column(REAL)
-    canceled_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
-    draft_order_id: Mapped[Optional[str]] = mapped_column(String)
-    no_notification: Mapped[Optional[bool]] = mapped_column(Boolean)
-    external_id: Mapped[Optional[str]] = mapped_column(String)
-    sales_channel_id: Mapped[Optional[str]] = mapped_column(String)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    cart_id: Mapped[str | None] = mapped_column(String)
+    billing_address_id: Mapped[str | None] = mapped_column(String)
+    shipping_address_id: Mapped[str | None] = mapped_column(String)
+    tax_rate: Mapped[float | None] = mapped_column(REAL)
+    canceled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
+    draft_order_id: Mapped[str | None] = mapped_column(String)
+    no_notification: Mapped[bool | None] = mapped_column(Boolean)
+    external_id: Mapped[str | None] = mapped_column(String)
+    sales_channel_id: Mapped[str | None] = mapped_column(String)
 
 
 class Payment(Base):
-    __tablename__ = 'payment'
-    __id_prefix__ = 'pay'
+    __tablename__ = "payment"
+    __id_prefix__ = "pay"
     __table_args__ = (
-        ForeignKeyConstraint(['cart_id'], ['cart.id'], name='FK_4665f17abc1e81dd58330e58542'),
-        ForeignKeyConstraint(['currency_code'], ['currency.code'], name='FK_f41553459a4b1491c9893ebc921'),
-        ForeignKeyConstraint(['order_id'], ['order.id'], name='FK_f5221735ace059250daac9d9803'),
-        ForeignKeyConstraint(['swap_id'], ['swap.id'], name='FK_c17aff091441b7c25ec3d68d36c'),
-        PrimaryKeyConstraint('id', name='PK_fcaec7df5adf9cac408c686b2ab'),
-        UniqueConstraint('swap_id', name='REL_c17aff091441b7c25ec3d68d36'),
-        Index('IDX_4665f17abc1e81dd58330e5854', 'cart_id'),
-        Index('IDX_aac4855eadda71aa1e4b6d7684', 'cart_id', postgresql_where=text('(canceled_at IS NOT NULL)'), sqlite_where=text('(canceled_at IS NOT NULL)')),
-        Index('IDX_c17aff091441b7c25ec3d68d36', 'swap_id'),
-        Index('IDX_ea94f42b6c88e9191c3649d752', 'provider_id'),
-        Index('IDX_f5221735ace059250daac9d980', 'order_id'),
-        Index('IDX_payment_currency_code', 'currency_code'),
-        Index('UniquePaymentActive', 'cart_id', postgresql_where=text('(canceled_at IS NULL)'), sqlite_where=text('(canceled_at IS NULL)'), unique=True)
+        ForeignKeyConstraint(["cart_id"], ["cart.id"], name="FK_4665f17abc1e81dd58330e58542"),
+        ForeignKeyConstraint(["currency_code"], ["currency.code"], name="FK_f41553459a4b1491c9893ebc921"),
+        ForeignKeyConstraint(["order_id"], ["order.id"], name="FK_f5221735ace059250daac9d9803"),
+        ForeignKeyConstraint(["swap_id"], ["swap.id"], name="FK_c17aff091441b7c25ec3d68d36c"),
+        PrimaryKeyConstraint("id", name="PK_fcaec7df5adf9cac408c686b2ab"),
+        UniqueConstraint("swap_id", name="REL_c17aff091441b7c25ec3d68d36"),
+        Index("IDX_4665f17abc1e81dd58330e5854", "cart_id"),
+        Index(
+            "IDX_aac4855eadda71aa1e4b6d7684",
+            "cart_id",
+            postgresql_where=text("(canceled_at IS NOT NULL)"),
+            sqlite_where=text("(canceled_at IS NOT NULL)"),
+        ),
+        Index("IDX_c17aff091441b7c25ec3d68d36", "swap_id"),
+        Index("IDX_ea94f42b6c88e9191c3649d752", "provider_id"),
+        Index("IDX_f5221735ace059250daac9d980", "order_id"),
+        Index("IDX_payment_currency_code", "currency_code"),
+        Index(
+            "UniquePaymentActive",
+            "cart_id",
+            postgresql_where=text("(canceled_at IS NULL)"),
+            sqlite_where=text("(canceled_at IS NULL)"),
+            unique=True,
+        ),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     currency_code: Mapped[str] = mapped_column(String, nullable=False)
-    amount_refunded: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text('0'))
+    amount_refunded: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     provider_id: Mapped[str] = mapped_column(String, nullable=False)
     data: Mapped[Any] = mapped_column(JSONB, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    swap_id: Mapped[Optional[str]] = mapped_column(String)
-    cart_id: Mapped[Optional[str]] = mapped_column(String)
-    order_id: Mapped[Optional[str]] = mapped_column(String)
-    captured_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    canceled_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    swap_id: Mapped[str | None] = mapped_column(String)
+    cart_id: Mapped[str | None] = mapped_column(String)
+    order_id: Mapped[str | None] = mapped_column(String)
+    captured_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    canceled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
 
 
 class Refund(Base):
-    __tablename__ = 'refund'
-    __id_prefix__ = 'ref'
+    __tablename__ = "refund"
+    __id_prefix__ = "ref"
     __table_args__ = (
-        ForeignKeyConstraint(['order_id'], ['order.id'], name='FK_eec9d9af4ca098e19ea6b499eaa'),
-        ForeignKeyConstraint(['payment_id'], ['payment.id'], name='FK_refund_payment_id'),
-        PrimaryKeyConstraint('id', name='PK_f1cefa2e60d99b206c46c1116e5'),
-        Index('IDX_eec9d9af4ca098e19ea6b499ea', 'order_id'),
-        Index('IDX_refund_payment_id', 'payment_id')
+        ForeignKeyConstraint(["order_id"], ["order.id"], name="FK_eec9d9af4ca098e19ea6b499eaa"),
+        ForeignKeyConstraint(["payment_id"], ["payment.id"], name="FK_refund_payment_id"),
+        PrimaryKeyConstraint("id", name="PK_f1cefa2e60d99b206c46c1116e5"),
+        Index("IDX_eec9d9af4ca098e19ea6b499ea", "order_id"),
+        Index("IDX_refund_payment_id", "payment_id"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
-    reason: Mapped[str] = mapped_column(Enum(*enum_values(RefundReasonEnum), name='refund_reason_enum'), nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    order_id: Mapped[Optional[str]] = mapped_column(String)
-    note: Mapped[Optional[str]] = mapped_column(String)
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
-    payment_id: Mapped[Optional[str]] = mapped_column(String)
+    reason: Mapped[str] = mapped_column(
+        Enum(*enum_values(RefundReasonEnum), name="refund_reason_enum"), nullable=False
+    )
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    order_id: Mapped[str | None] = mapped_column(String)
+    note: Mapped[str | None] = mapped_column(String)
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
+    payment_id: Mapped[str | None] = mapped_column(String)
 
 
 class Fulfillment(Base):
-    __tablename__ = 'fulfillment'
-    __id_prefix__ = 'ful'
+    __tablename__ = "fulfillment"
+    __id_prefix__ = "ful"
     __table_args__ = (
-        ForeignKeyConstraint(['claim_order_id'], ['claim_order.id'], name='FK_d73e55964e0ff2db8f03807d52e'),
-        ForeignKeyConstraint(['order_id'], ['order.id'], name='FK_f129acc85e346a10eed12b86fca'),
-        ForeignKeyConstraint(['provider_id'], ['fulfillment_provider.id'], name='FK_beb35a6de60a6c4f91d5ae57e44'),
-        ForeignKeyConstraint(['swap_id'], ['swap.id'], name='FK_a52e234f729db789cf473297a5c'),
-        PrimaryKeyConstraint('id', name='PK_50c102da132afffae660585981f'),
-        Index('IDX_a52e234f729db789cf473297a5', 'swap_id'),
-        Index('IDX_beb35a6de60a6c4f91d5ae57e4', 'provider_id'),
-        Index('IDX_d73e55964e0ff2db8f03807d52', 'claim_order_id'),
-        Index('IDX_f129acc85e346a10eed12b86fc', 'order_id')
+        ForeignKeyConstraint(["claim_order_id"], ["claim_order.id"], name="FK_d73e55964e0ff2db8f03807d52e"),
+        ForeignKeyConstraint(["order_id"], ["order.id"], name="FK_f129acc85e346a10eed12b86fca"),
+        ForeignKeyConstraint(
+            ["provider_id"], ["fulfillment_provider.id"], name="FK_beb35a6de60a6c4f91d5ae57e44"
+        ),
+        ForeignKeyConstraint(["swap_id"], ["swap.id"], name="FK_a52e234f729db789cf473297a5c"),
+        PrimaryKeyConstraint("id", name="PK_50c102da132afffae660585981f"),
+        Index("IDX_a52e234f729db789cf473297a5", "swap_id"),
+        Index("IDX_beb35a6de60a6c4f91d5ae57e4", "provider_id"),
+        Index("IDX_d73e55964e0ff2db8f03807d52", "claim_order_id"),
+        Index("IDX_f129acc85e346a10eed12b86fc", "order_id"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     tracking_numbers: Mapped[Any] = mapped_column(JSONB, nullable=False, server_default=text("'[]'"))
     data: Mapped[Any] = mapped_column(JSONB, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    swap_id: Mapped[Optional[str]] = mapped_column(String)
-    order_id: Mapped[Optional[str]] = mapped_column(String)
-    shipped_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    canceled_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
-    provider_id: Mapped[Optional[str]] = mapped_column(String)
-    claim_order_id: Mapped[Optional[str]] = mapped_column(String)
-    no_notification: Mapped[Optional[bool]] = mapped_column(Boolean)
-    location_id: Mapped[Optional[str]] = mapped_column(String)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    swap_id: Mapped[str | None] = mapped_column(String)
+    order_id: Mapped[str | None] = mapped_column(String)
+    shipped_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    canceled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
+    provider_id: Mapped[str | None] = mapped_column(String)
+    claim_order_id: Mapped[str | None] = mapped_column(String)
+    no_notification: Mapped[bool | None] = mapped_column(Boolean)
+    location_id: Mapped[str | None] = mapped_column(String)
 
 
 t_order_discounts = Table(
-    'order_discounts', Base.metadata,
-    Column('order_id', String, primary_key=True),
-    Column('discount_id', String, primary_key=True),
-    ForeignKeyConstraint(['discount_id'], ['discount.id'], ondelete='CASCADE', name='FK_0fc1ec4e3db9001ad60c19daf16'),
-    ForeignKeyConstraint(['order_id'], ['order.id'], ondelete='CASCADE', name='FK_e7b488cebe333f449398769b2cc'),
-    PrimaryKeyConstraint('order_id', 'discount_id', name='PK_a7418714ffceebc125bf6d8fcfe'),
-    Index('IDX_0fc1ec4e3db9001ad60c19daf1', 'discount_id'),
-    Index('IDX_e7b488cebe333f449398769b2c', 'order_id')
+    "order_discounts",
+    Base.metadata,
+    Column("order_id", String, primary_key=True),
+    Column("discount_id", String, primary_key=True),
+    ForeignKeyConstraint(
+        ["discount_id"], ["discount.id"], ondelete="CASCADE", name="FK_0fc1ec4e3db9001ad60c19daf16"
+    ),
+    ForeignKeyConstraint(
+        ["order_id"], ["order.id"], ondelete="CASCADE", name="FK_e7b488cebe333f449398769b2cc"
+    ),
+    PrimaryKeyConstraint("order_id", "discount_id", name="PK_a7418714ffceebc125bf6d8fcfe"),
+    Index("IDX_0fc1ec4e3db9001ad60c19daf1", "discount_id"),
+    Index("IDX_e7b488cebe333f449398769b2c", "order_id"),
 )
 
 
 class PaymentCollection(Base):
-    __tablename__ = 'payment_collection'
-    __id_prefix__ = 'paycol'
+    __tablename__ = "payment_collection"
+    __id_prefix__ = "paycol"
     __table_args__ = (
-        ForeignKeyConstraint(['region_id'], ['region.id'], name='FK_payment_collection_region_id'),
-        PrimaryKeyConstraint('id', name='PK_payment_collection_id'),
-        Index('IDX_payment_collection_currency_code', 'currency_code', postgresql_where=text('(deleted_at IS NULL)'), sqlite_where=text('(deleted_at IS NULL)')),
-        Index('IDX_payment_collection_region_id', 'region_id', postgresql_where=text('(deleted_at IS NULL)'), sqlite_where=text('(deleted_at IS NULL)'))
+        ForeignKeyConstraint(["region_id"], ["region.id"], name="FK_payment_collection_region_id"),
+        PrimaryKeyConstraint("id", name="PK_payment_collection_id"),
+        Index(
+            "IDX_payment_collection_currency_code",
+            "currency_code",
+            postgresql_where=text("(deleted_at IS NULL)"),
+            sqlite_where=text("(deleted_at IS NULL)"),
+        ),
+        Index(
+            "IDX_payment_collection_region_id",
+            "region_id",
+            postgresql_where=text("(deleted_at IS NULL)"),
+            sqlite_where=text("(deleted_at IS NULL)"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    type: Mapped[str] = mapped_column(Enum(*enum_values(PaymentCollectionTypeEnum), name='PAYMENT_COLLECTION_TYPE_ENUM'), nullable=False)
-    status: Mapped[str] = mapped_column(Enum(*enum_values(PaymentCollectionStatusEnum), name='PAYMENT_COLLECTION_STATUS_ENUM'), nullable=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    type: Mapped[str] = mapped_column(
+        Enum(*enum_values(PaymentCollectionTypeEnum), name="PAYMENT_COLLECTION_TYPE_ENUM"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(
+        Enum(*enum_values(PaymentCollectionStatusEnum), name="PAYMENT_COLLECTION_STATUS_ENUM"), nullable=False
+    )
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     region_id: Mapped[str] = mapped_column(String, nullable=False)
     currency_code: Mapped[str] = mapped_column(String, nullable=False)
     created_by: Mapped[str] = mapped_column(String, nullable=False)
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    description: Mapped[Optional[str]] = mapped_column(Text)
-    authorized_amount: Mapped[Optional[int]] = mapped_column(Integer)
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    description: Mapped[str | None] = mapped_column(Text)
+    authorized_amount: Mapped[int | None] = mapped_column(Integer)
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
 
 class OrderEdit(Base):
-    __tablename__ = 'order_edit'
-    __id_prefix__ = 'oe'
+    __tablename__ = "order_edit"
+    __id_prefix__ = "oe"
     __table_args__ = (
-        ForeignKeyConstraint(['order_id'], ['order.id'], name='FK_1f3a251488a91510f57e1bf93cd'),
-        ForeignKeyConstraint(['payment_collection_id'], ['payment_collection.id'], name='FK_order_edit_payment_collection_id'),
-        PrimaryKeyConstraint('id', name='PK_58ab6acf2e84b4e827f5f846f7a'),
-        Index('IDX_order_edit_order_id', 'order_id'),
-        Index('IDX_order_edit_payment_collection_id', 'payment_collection_id')
+        ForeignKeyConstraint(["order_id"], ["order.id"], name="FK_1f3a251488a91510f57e1bf93cd"),
+        ForeignKeyConstraint(
+            ["payment_collection_id"], ["payment_collection.id"], name="FK_order_edit_payment_collection_id"
+        ),
+        PrimaryKeyConstraint("id", name="PK_58ab6acf2e84b4e827f5f846f7a"),
+        Index("IDX_order_edit_order_id", "order_id"),
+        Index("IDX_order_edit_payment_collection_id", "payment_collection_id"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
     order_id: Mapped[str] = mapped_column(String, nullable=False)
     created_by: Mapped[str] = mapped_column(String, nullable=False)
-    internal_note: Mapped[Optional[str]] = mapped_column(String)
-    requested_by: Mapped[Optional[str]] = mapped_column(String)
-    requested_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    confirmed_by: Mapped[Optional[str]] = mapped_column(String)
-    confirmed_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    declined_by: Mapped[Optional[str]] = mapped_column(String)
-    declined_reason: Mapped[Optional[str]] = mapped_column(String)
-    declined_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    canceled_by: Mapped[Optional[str]] = mapped_column(String)
-    canceled_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    payment_collection_id: Mapped[Optional[str]] = mapped_column(String)
+    internal_note: Mapped[str | None] = mapped_column(String)
+    requested_by: Mapped[str | None] = mapped_column(String)
+    requested_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    confirmed_by: Mapped[str | None] = mapped_column(String)
+    confirmed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    declined_by: Mapped[str | None] = mapped_column(String)
+    declined_reason: Mapped[str | None] = mapped_column(String)
+    declined_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    canceled_by: Mapped[str | None] = mapped_column(String)
+    canceled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    payment_collection_id: Mapped[str | None] = mapped_column(String)
 
 
 t_order_gift_cards = Table(
-    'order_gift_cards', Base.metadata,
-    Column('order_id', String, primary_key=True),
-    Column('gift_card_id', String, primary_key=True),
-    ForeignKeyConstraint(['gift_card_id'], ['gift_card.id'], ondelete='CASCADE', name='FK_f2bb9f71e95b315eb24b2b84cb3'),
-    ForeignKeyConstraint(['order_id'], ['order.id'], ondelete='CASCADE', name='FK_e62ff11e4730bb3adfead979ee2'),
-    PrimaryKeyConstraint('order_id', 'gift_card_id', name='PK_49a8ec66a6625d7c2e3526e05b4'),
-    Index('IDX_e62ff11e4730bb3adfead979ee', 'order_id'),
-    Index('IDX_f2bb9f71e95b315eb24b2b84cb', 'gift_card_id')
+    "order_gift_cards",
+    Base.metadata,
+    Column("order_id", String, primary_key=True),
+    Column("gift_card_id", String, primary_key=True),
+    ForeignKeyConstraint(
+        ["gift_card_id"], ["gift_card.id"], ondelete="CASCADE", name="FK_f2bb9f71e95b315eb24b2b84cb3"
+    ),
+    ForeignKeyConstraint(
+        ["order_id"], ["order.id"], ondelete="CASCADE", name="FK_e62ff11e4730bb3adfead979ee2"
+    ),
+    PrimaryKeyConstraint("order_id", "gift_card_id", name="PK_49a8ec66a6625d7c2e3526e05b4"),
+    Index("IDX_e62ff11e4730bb3adfead979ee", "order_id"),
+    Index("IDX_f2bb9f71e95b315eb24b2b84cb", "gift_card_id"),
 )
 
 
 t_payment_collection_payments = Table(
-    'payment_collection_payments', Base.metadata,
-    Column('payment_collection_id', String, primary_key=True),
-    Column('payment_id', String, primary_key=True),
-    ForeignKeyConstraint(['payment_collection_id'], ['payment_collection.id'], ondelete='CASCADE', name='FK_payment_collection_payments_payment_collection_id'),
-    ForeignKeyConstraint(['payment_id'], ['payment.id'], ondelete='CASCADE', name='FK_payment_collection_payments_payment_id'),
-    PrimaryKeyConstraint('payment_collection_id', 'payment_id', name='PK_payment_collection_payments'),
-    Index('IDX_payment_collection_payments_payment_collection_id', 'payment_collection_id'),
-    Index('IDX_payment_collection_payments_payment_id', 'payment_id')
+    "payment_collection_payments",
+    Base.metadata,
+    Column("payment_collection_id", String, primary_key=True),
+    Column("payment_id", String, primary_key=True),
+    ForeignKeyConstraint(
+        ["payment_collection_id"],
+        ["payment_collection.id"],
+        ondelete="CASCADE",
+        name="FK_payment_collection_payments_payment_collection_id",
+    ),
+    ForeignKeyConstraint(
+        ["payment_id"], ["payment.id"], ondelete="CASCADE", name="FK_payment_collection_payments_payment_id"
+    ),
+    PrimaryKeyConstraint("payment_collection_id", "payment_id", name="PK_payment_collection_payments"),
+    Index("IDX_payment_collection_payments_payment_collection_id", "payment_collection_id"),
+    Index("IDX_payment_collection_payments_payment_id", "payment_id"),
 )
 
 
 t_payment_collection_sessions = Table(
-    'payment_collection_sessions', Base.metadata,
-    Column('payment_collection_id', String, primary_key=True),
-    Column('payment_session_id', String, primary_key=True),
-    ForeignKeyConstraint(['payment_collection_id'], ['payment_collection.id'], ondelete='CASCADE', name='FK_payment_collection_sessions_payment_collection_id'),
-    ForeignKeyConstraint(['payment_session_id'], ['payment_session.id'], ondelete='CASCADE', name='FK_payment_collection_sessions_payment_session_id'),
-    PrimaryKeyConstraint('payment_collection_id', 'payment_session_id', name='PK_payment_collection_sessions'),
-    Index('IDX_payment_collection_sessions_payment_collection_id', 'payment_collection_id'),
-    Index('IDX_payment_collection_sessions_payment_session_id', 'payment_session_id')
+    "payment_collection_sessions",
+    Base.metadata,
+    Column("payment_collection_id", String, primary_key=True),
+    Column("payment_session_id", String, primary_key=True),
+    ForeignKeyConstraint(
+        ["payment_collection_id"],
+        ["payment_collection.id"],
+        ondelete="CASCADE",
+        name="FK_payment_collection_sessions_payment_collection_id",
+    ),
+    ForeignKeyConstraint(
+        ["payment_session_id"],
+        ["payment_session.id"],
+        ondelete="CASCADE",
+        name="FK_payment_collection_sessions_payment_session_id",
+    ),
+    PrimaryKeyConstraint(
+        "payment_collection_id", "payment_session_id", name="PK_payment_collection_sessions"
+    ),
+    Index("IDX_payment_collection_sessions_payment_collection_id", "payment_collection_id"),
+    Index("IDX_payment_collection_sessions_payment_session_id", "payment_session_id"),
 )
 
 
 class TrackingLink(Base):
-    __tablename__ = 'tracking_link'
-    __id_prefix__ = 'tlink'
+    __tablename__ = "tracking_link"
+    __id_prefix__ = "tlink"
     __table_args__ = (
-        ForeignKeyConstraint(['fulfillment_id'], ['fulfillment.id'], name='FK_471e9e4c96e02ba209a307db32b'),
-        PrimaryKeyConstraint('id', name='PK_fcfd77feb9012ec2126d7c0bfb6')
+        ForeignKeyConstraint(["fulfillment_id"], ["fulfillment.id"], name="FK_471e9e4c96e02ba209a307db32b"),
+        PrimaryKeyConstraint("id", name="PK_fcfd77feb9012ec2126d7c0bfb6"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     tracking_number: Mapped[str] = mapped_column(String, nullable=False)
     fulfillment_id: Mapped[str] = mapped_column(String, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    url: Mapped[Optional[str]] = mapped_column(String)
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    metadata_: Mapped[Optional[Any]] = mapped_column('metadata', JSONB)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    url: Mapped[str | None] = mapped_column(String)
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    idempotency_key: Mapped[str | None] = mapped_column(String)
 
 
 class FulfillmentItem(Base):
-    __tablename__ = 'fulfillment_item'
+    __tablename__ = "fulfillment_item"
     __table_args__ = (
-        ForeignKeyConstraint(['fulfillment_id'], ['fulfillment.id'], name='FK_a033f83cc6bd7701a5687ab4b38'),
-        ForeignKeyConstraint(['item_id'], ['line_item.id'], name='FK_e13ff60e74206b747a1896212d1'),
-        PrimaryKeyConstraint('fulfillment_id', 'item_id', name='PK_bc3e8a388de75db146a249922e0')
+        ForeignKeyConstraint(["fulfillment_id"], ["fulfillment.id"], name="FK_a033f83cc6bd7701a5687ab4b38"),
+        ForeignKeyConstraint(["item_id"], ["line_item.id"], name="FK_e13ff60e74206b747a1896212d1"),
+        PrimaryKeyConstraint("fulfillment_id", "item_id", name="PK_bc3e8a388de75db146a249922e0"),
     )
 
     fulfillment_id: Mapped[str] = mapped_column(String, primary_key=True)
@@ -314,23 +450,31 @@ class FulfillmentItem(Base):
 
 
 class OrderItemChange(Base):
-    __tablename__ = 'order_item_change'
-    __id_prefix__ = 'oic'
+    __tablename__ = "order_item_change"
+    __id_prefix__ = "oic"
     __table_args__ = (
-        ForeignKeyConstraint(['line_item_id'], ['line_item.id'], name='FK_5f9688929761f7df108b630e64a'),
-        ForeignKeyConstraint(['order_edit_id'], ['order_edit.id'], name='FK_44feeebb258bf4cfa4cc4202281'),
-        ForeignKeyConstraint(['original_line_item_id'], ['line_item.id'], name='FK_b4d53b8d03c9f5e7d4317e818d9'),
-        PrimaryKeyConstraint('id', name='PK_d6eb138f77ffdee83567b85af0c'),
-        UniqueConstraint('line_item_id', name='REL_5f9688929761f7df108b630e64'),
-        UniqueConstraint('order_edit_id', 'line_item_id', name='UQ_da93cee3ca0dd50a5246268c2e9'),
-        UniqueConstraint('order_edit_id', 'original_line_item_id', name='UQ_5b7a99181e4db2ea821be0b6196')
+        ForeignKeyConstraint(["line_item_id"], ["line_item.id"], name="FK_5f9688929761f7df108b630e64a"),
+        ForeignKeyConstraint(["order_edit_id"], ["order_edit.id"], name="FK_44feeebb258bf4cfa4cc4202281"),
+        ForeignKeyConstraint(
+            ["original_line_item_id"], ["line_item.id"], name="FK_b4d53b8d03c9f5e7d4317e818d9"
+        ),
+        PrimaryKeyConstraint("id", name="PK_d6eb138f77ffdee83567b85af0c"),
+        UniqueConstraint("line_item_id", name="REL_5f9688929761f7df108b630e64"),
+        UniqueConstraint("order_edit_id", "line_item_id", name="UQ_da93cee3ca0dd50a5246268c2e9"),
+        UniqueConstraint("order_edit_id", "original_line_item_id", name="UQ_5b7a99181e4db2ea821be0b6196"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(True), nullable=False, server_default=text('CURRENT_TIMESTAMP'))
-    type: Mapped[str] = mapped_column(Enum(*enum_values(OrderItemChangeTypeEnum), name='order_item_change_type_enum'), nullable=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    type: Mapped[str] = mapped_column(
+        Enum(*enum_values(OrderItemChangeTypeEnum), name="order_item_change_type_enum"), nullable=False
+    )
     order_edit_id: Mapped[str] = mapped_column(String, nullable=False)
-    deleted_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(True))
-    original_line_item_id: Mapped[Optional[str]] = mapped_column(String)
-    line_item_id: Mapped[Optional[str]] = mapped_column(String)
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    original_line_item_id: Mapped[str | None] = mapped_column(String)
+    line_item_id: Mapped[str | None] = mapped_column(String)

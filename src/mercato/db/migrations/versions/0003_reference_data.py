@@ -45,7 +45,7 @@ def upgrade() -> None:
         op.bulk_insert(
             country,
             [
-                dict(zip(("id", "iso_2", "iso_3", "num_code", "name", "display_name"), row))
+                dict(zip(("id", "iso_2", "iso_3", "num_code", "name", "display_name"), row, strict=True))
                 for row in data["countries"]
             ],
         )
@@ -55,7 +55,7 @@ def upgrade() -> None:
         op.bulk_insert(
             currency,
             [
-                dict(zip(("code", "symbol", "symbol_native", "name", "includes_tax"), row))
+                dict(zip(("code", "symbol", "symbol_native", "name", "includes_tax"), row, strict=True))
                 for row in data["currencies"]
             ],
         )
