@@ -15,18 +15,17 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import MedusaError
+from mercato.modules.categories.models import ProductCategory, t_product_category_product
+from mercato.modules.collections.models import ProductCollection
 from mercato.modules.products.models import (
     Image,
     MoneyAmount,
     Product,
-    ProductCategory,
-    ProductCollection,
     ProductOption,
     ProductOptionValue,
     ProductSalesChannel,
     ProductVariant,
     ProductVariantMoneyAmount,
-    t_product_category_product,
     t_product_images,
     t_product_shipping_profile,
 )
