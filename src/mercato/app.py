@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import mercato.modules as modules
 from mercato.config import Settings, get_settings
 from mercato.core.errors import install_error_handlers
+from mercato.core.events import EventBus
 from mercato.db.registry import load_all_models
 from mercato.db.session import Database, database_from_settings
 from mercato.openapi import build_openapi
@@ -78,7 +80,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         owned = database is None
         if owned:
             app.state.db = database_from_settings(settings)
+        delivery = asyncio.create_task(app.state.events.run(app.state.db))
         yield
+        delivery.cancel()
         if owned:
             await app.state.db.dispose()
 
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redirect_slashes=False,
     )
     app.state.settings = settings
+    app.state.events = EventBus()
     if database is not None:
         app.state.db = database
     install_error_handlers(app)

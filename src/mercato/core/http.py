@@ -49,6 +49,9 @@ class TxRoute(APIRoute):
                         await session.rollback()
                     else:
                         await session.commit()
+                        bus = getattr(request.app.state, "events", None)
+                        if bus is not None:
+                            bus.kick()
                 finally:
                     await session.close()
             return response
