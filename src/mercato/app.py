@@ -9,17 +9,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import mercato.modules as modules
 from mercato.config import Settings, get_settings
-from mercato.core.errors import install_error_handlers
+from mercato.core.errors import Unauthorized, install_error_handlers
 from mercato.core.events import EventBus
 from mercato.db.registry import load_all_models
 from mercato.db.session import Database, database_from_settings
+from mercato.modules.auth.deps import current_admin
 from mercato.openapi import build_openapi
 
 
@@ -71,6 +72,28 @@ def _domain_routers() -> list[APIRouter]:
     return found
 
 
+_PUBLIC_ADMIN_PATHS = {
+    "/admin/auth",
+    "/admin/auth/token",
+    "/admin/users/password-token",
+    "/admin/users/reset-password",
+    "/admin/invites/accept",
+}
+
+
+async def _admin_credentials_first(request: Request) -> Response | None:
+    """An unknown /admin path answers 401 to a caller without credentials, as Medusa's router does."""
+    path = request.url.path.rstrip("/")
+    if not path.startswith("/admin") or path in _PUBLIC_ADMIN_PATHS:
+        return None
+    async with request.app.state.db.read_session() as tx:
+        try:
+            await current_admin(request, tx)
+        except Unauthorized:
+            return PlainTextResponse("Unauthorized", status_code=401)
+    return None
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     load_all_models()
@@ -95,6 +118,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.events = EventBus()
+    app.state.unknown_route_guard = _admin_credentials_first
     if database is not None:
         app.state.db = database
     install_error_handlers(app)

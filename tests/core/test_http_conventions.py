@@ -80,3 +80,18 @@ def test_qs_parses_brackets_arrays_and_repeats() -> None:
         "q": "x",
         "tag": ["1", "2"],
     }
+
+
+async def test_unknown_admin_route_asks_for_credentials_first(client: httpx.AsyncClient) -> None:
+    res = await client.get("/admin/nothing-here")
+    assert res.status_code == 401
+    assert res.text == "Unauthorized"
+
+
+async def test_unknown_route_is_express_not_found(admin: httpx.AsyncClient) -> None:
+    res = await admin.get("/admin/nothing-here")
+    assert res.status_code == 404
+    assert "<pre>Cannot GET /admin/nothing-here</pre>" in res.text
+    res = await admin.request("PUT", "/health")
+    assert res.status_code == 404
+    assert "Cannot PUT /health" in res.text

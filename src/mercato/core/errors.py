@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mercato.core.http import JSON
@@ -114,6 +116,16 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
     return ", ".join(seen)
 
 
+def express_not_found(request: Request) -> HTMLResponse:
+    """Express's answer to a route it does not have (it has no 405 either)."""
+    body = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+        f"</head>\n<body>\n<pre>Cannot {request.method} {html.escape(request.url.path)}</pre>\n"
+        "</body>\n</html>\n"
+    )
+    return HTMLResponse(body, status_code=404)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MedusaError)
     async def _medusa(_: Request, exc: MedusaError) -> JSON:
@@ -131,12 +143,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSON({"type": "invalid_data", "message": validation_message(errors)}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> Any:
-        if exc.status_code == 404:
-            # Express answers an unknown route with its own text; keep it plain, as Medusa does.
-            return PlainTextResponse(f"Cannot {getattr(exc, 'method', 'GET')} path", status_code=404)
-        if exc.status_code == 405:
-            return PlainTextResponse("Method Not Allowed", status_code=405)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code in (404, 405):
+            # the app may first ask for credentials (Medusa authenticates all of /admin first)
+            guard: Callable[[Request], Awaitable[Response | None]] | None = getattr(
+                request.app.state, "unknown_route_guard", None
+            )
+            refused = await guard(request) if guard is not None else None
+            return refused or express_not_found(request)
         return JSON({"type": "unknown_error", "message": str(exc.detail)}, status_code=exc.status_code)
 
     @app.exception_handler(Exception)
