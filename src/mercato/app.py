@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import mercato.modules as modules
 from mercato.config import Settings, get_settings
+from mercato.core.cache import ResponseCache
 from mercato.core.errors import Unauthorized, install_error_handlers
 from mercato.core.events import EventBus
 from mercato.db.registry import load_all_models
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.events = EventBus()
+    app.state.cache = ResponseCache()
     app.state.unknown_route_guard = _admin_credentials_first
     if database is not None:
         app.state.db = database

@@ -15,6 +15,8 @@ from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core.cache import Entry, ResponseCache, policy_of
+
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -29,11 +31,47 @@ def ok(payload: Any, status_code: int = 200) -> JSON:
     return JSON(payload, status_code=status_code)
 
 
+def _cache_key(request: Request, generation: int) -> tuple[Any, ...]:
+    # The exact credentials are part of the key: an answer is only replayed to a caller that
+    # presented what the first caller presented (revoking them is a write, which invalidates).
+    headers = request.headers
+    return (
+        generation,
+        request.url.path,
+        request.url.query,
+        headers.get("authorization"),
+        headers.get("x-medusa-access-token"),
+        headers.get("x-publishable-api-key"),
+        request.cookies.get("connect.sid"),
+    )
+
+
 class TxRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
+        policy = policy_of(self.endpoint)
+
+        async def cached(request: Request) -> Response:
+            assert policy is not None
+            cache: ResponseCache = request.app.state.cache
+            key = _cache_key(request, await cache.generation(request.app.state.db))
+            hit = cache.get(key)
+            if hit is not None:
+                return Response(hit.body, status_code=hit.status, media_type=hit.media_type)
+            response = await transactional(request)
+            if response.status_code == 200 and not response.headers.get("set-cookie"):
+                cache.put(
+                    key,
+                    Entry(bytes(response.body), 200, response.media_type or JSON.media_type, policy.expiry()),
+                )
+            return response
 
         async def handler(request: Request) -> Response:
+            if policy is not None and request.method == "GET":
+                return await cached(request)
+            return await transactional(request)
+
+        async def transactional(request: Request) -> Response:
             try:
                 response = await original(request)
             except BaseException:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Select, inspect, or_
+from sqlalchemy import Select, func, inspect, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import invalid_data, validation_message
 from mercato.core.present import Tree, relation_tree
@@ -47,10 +48,11 @@ def parse_params(request: Request, model: type[P]) -> P:
         raise invalid_data(validation_message([dict(e) for e in exc.errors()])) from None
 
 
-def params(model: type[P]) -> Callable[[Request], P]:
+def params(model: type[P]) -> Callable[[Request], Awaitable[P]]:
     """A FastAPI dependency that validates the query string against `model` (unknown keys are 400)."""
 
-    def dependency(request: Request) -> P:
+    # async on purpose: FastAPI runs a sync dependency in a worker thread, a hop per request
+    async def dependency(request: Request) -> P:
         return parse_params(request, model)
 
     dependency.__name__ = f"query_{model.__name__}"
@@ -91,6 +93,19 @@ def apply_order(
     return stmt
 
 
+def apply_date_filter(stmt: Select[Any], column: Any, value: DateFilter) -> Select[Any]:
+    """`created_at[gt]=…`: one condition on `column` per operator given."""
+    if value.lt is not None:
+        stmt = stmt.where(column < value.lt)
+    if value.gt is not None:
+        stmt = stmt.where(column > value.gt)
+    if value.lte is not None:
+        stmt = stmt.where(column <= value.lte)
+    if value.gte is not None:
+        stmt = stmt.where(column >= value.gte)
+    return stmt
+
+
 def apply_filters(stmt: Select[Any], model: type, p: BaseModel, skip: Sequence[str] = ()) -> Select[Any]:
     """Equality, `IN` for lists and date comparisons for every set parameter that names a column."""
     columns: dict[str, Any] = {c.name: c for c in _table_columns(model)}
@@ -103,14 +118,7 @@ def apply_filters(stmt: Select[Any], model: type, p: BaseModel, skip: Sequence[s
         if value is None:
             continue
         if isinstance(value, DateFilter):
-            if value.lt is not None:
-                stmt = stmt.where(col < value.lt)
-            if value.gt is not None:
-                stmt = stmt.where(col > value.gt)
-            if value.lte is not None:
-                stmt = stmt.where(col <= value.lte)
-            if value.gte is not None:
-                stmt = stmt.where(col >= value.gte)
+            stmt = apply_date_filter(stmt, col, value)
         elif isinstance(value, list):
             stmt = stmt.where(col.in_(value))
         else:
@@ -124,6 +132,17 @@ def apply_search(stmt: Select[Any], q: str | None, columns: Sequence[Any]) -> Se
         return stmt
     pattern = f"%{q}%"
     return stmt.where(or_(*(c.ilike(pattern) for c in columns)))
+
+
+async def count_rows(tx: AsyncSession, stmt: Select[Any]) -> int:
+    """How many rows `stmt` selects (a list's `count`, before its page is cut)."""
+    return int((await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one())
+
+
+def apply_page(stmt: Select[Any], offset: int, limit: int) -> Select[Any]:
+    """A list's page. TypeORM reads `take: 0` as "no limit", so Medusa answers every row then."""
+    stmt = stmt.offset(offset)
+    return stmt.limit(limit) if limit else stmt
 
 
 def not_deleted(model: type) -> Any:

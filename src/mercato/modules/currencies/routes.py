@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Body, Depends, Response
 
+from mercato.core.cache import cacheable
 from mercato.core.http import Tx, ok
 from mercato.core.present import present, present_many
 from mercato.core.query import params
@@ -17,6 +18,7 @@ admin = admin_router("Currencies")
 
 
 @admin.get("/currencies")
+@cacheable()
 async def list_currencies(
     p: Annotated[AdminGetCurrenciesParams, Depends(params(AdminGetCurrenciesParams))], tx: Tx
 ) -> Response:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Body, Depends, Response
 
+from mercato.core.cache import cacheable
 from mercato.core.http import Tx, ok
 from mercato.core.query import params
 from mercato.core.routing import admin_router
@@ -18,6 +19,7 @@ admin = admin_router("Notes")
 
 
 @admin.get("/notes")
+@cacheable()
 async def list_notes(
     p: Annotated[AdminGetNotesParams, Depends(params(AdminGetNotesParams))], tx: Tx
 ) -> Response:
@@ -48,6 +50,7 @@ async def create_note(
 
 
 @admin.get("/notes/{id}")
+@cacheable()
 async def get_note(id: str, tx: Tx) -> Response:
     note = await service.retrieve_note(tx, id, service.AUTHOR)
     return ok({"note": service.present_note(note, service.AUTHOR)})

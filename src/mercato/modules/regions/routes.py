@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Response
 
+from mercato.core.cache import cacheable
 from mercato.core.http import Tx, ok
 from mercato.core.present import Tree
 from mercato.core.query import params
@@ -36,6 +37,7 @@ async def _answer(tx: Tx, region_id: str, tree: Tree = service.DEFAULT_TREE) -> 
 
 
 @admin.get("/regions")
+@cacheable()
 async def list_regions(
     p: Annotated[AdminGetRegionsParams, Depends(params(AdminGetRegionsParams))], tx: Tx
 ) -> Response:
@@ -58,6 +60,7 @@ async def create_region(tx: Tx, body: Annotated[AdminPostRegionsReq | None, Body
 
 
 @admin.get("/regions/{region_id}")
+@cacheable()
 async def get_region(
     region_id: str,
     p: Annotated[AdminGetRegionsRegionParams, Depends(params(AdminGetRegionsRegionParams))],
@@ -83,6 +86,7 @@ async def delete_region(region_id: str, tx: Tx) -> Response:
 
 
 @admin.get("/regions/{region_id}/fulfillment-options")
+@cacheable()
 async def list_fulfillment_options(region_id: str, tx: Tx) -> Response:
     options = await service.list_fulfillment_options(tx, region_id)
     return ok({"fulfillment_options": options})
@@ -139,6 +143,7 @@ async def remove_fulfillment_provider(region_id: str, provider_id: str, tx: Tx) 
 
 
 @store.get("/regions")
+@cacheable()
 async def store_list_regions(
     p: Annotated[StoreGetRegionsParams, Depends(params(StoreGetRegionsParams))], tx: Tx
 ) -> Response:
@@ -154,6 +159,7 @@ async def store_list_regions(
 
 
 @store.get("/regions/{region_id}")
+@cacheable()
 async def store_get_region(
     region_id: str, p: Annotated[StoreGetRegionsParams, Depends(params(StoreGetRegionsParams))], tx: Tx
 ) -> Response:

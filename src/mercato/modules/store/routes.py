@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Response
 
+from mercato.core.cache import cacheable
 from mercato.core.http import Tx, ok
 from mercato.core.present import present_many
 from mercato.core.routing import admin_router
@@ -15,6 +16,7 @@ admin = admin_router("Store")
 
 # Medusa's store routes take no query parameters (no transformQuery): any are ignored.
 @admin.get("/store")
+@cacheable()
 async def get_store(tx: Tx) -> Response:
     return ok({"store": await service.extended_store(tx)})
 
@@ -29,11 +31,13 @@ async def update_store(body: AdminPostStoreReq, tx: Tx) -> Response:
 
 
 @admin.get("/store/payment-providers")
+@cacheable()
 async def list_payment_providers(tx: Tx) -> Response:
     return ok({"payment_providers": present_many(await service.list_payment_providers(tx))})
 
 
 @admin.get("/store/tax-providers")
+@cacheable()
 async def list_tax_providers(tx: Tx) -> Response:
     return ok({"tax_providers": present_many(await service.list_tax_providers(tx))})
 

@@ -1,0 +1,50 @@
+"""The response cache: a repeated GET is served from memory, and any committed write invalidates it."""
+
+from typing import Any
+
+import httpx
+
+
+async def test_write_invalidates_cached_list(admin: httpx.AsyncClient, app: Any) -> None:
+    first = await admin.get("/admin/regions")
+    assert first.status_code == 200 and first.json()["count"] == 0
+    hits = app.state.cache.hits
+    again = await admin.get("/admin/regions")
+    assert again.content == first.content
+    assert app.state.cache.hits == hits + 1
+
+    res = await admin.post(
+        "/admin/regions",
+        json={
+            "name": "Cached",
+            "currency_code": "usd",
+            "tax_rate": 0,
+            "payment_providers": ["manual"],
+            "fulfillment_providers": ["manual"],
+            "countries": ["us"],
+        },
+    )
+    assert res.status_code == 200
+    after = await admin.get("/admin/regions")
+    assert after.json()["count"] == 1
+
+
+async def test_answers_are_not_shared_between_credentials(
+    client: httpx.AsyncClient, admin_headers: Any
+) -> None:
+    ok = await client.get("/admin/regions", headers=admin_headers)
+    assert ok.status_code == 200
+    anonymous = await client.get("/admin/regions")
+    assert anonymous.status_code == 401
+
+
+async def test_a_write_outside_http_invalidates_too(admin: httpx.AsyncClient, db: Any) -> None:
+    first = await admin.get("/admin/regions")
+    assert first.json()["count"] == 0
+    async with db.write_session() as tx:
+        from mercato.modules.regions.models import Region
+
+        tx.add(Region(name="Direct", currency_code="usd", tax_rate=0))
+        await tx.commit()
+    after = await admin.get("/admin/regions")
+    assert after.json()["count"] == 1
