@@ -76,6 +76,20 @@ def duplicate(message: str) -> MedusaError:
     return MedusaError("duplicate_error", message)
 
 
+class RequestErrors(Exception):
+    """Medusa's `wrap` answer when a validating middleware collected errors in `req.errors`
+    (e.g. validateProductsExist): 400 `{errors: [...], message}`."""
+
+    MESSAGE = "Provided request body contains errors. Please check the data and retry the request"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+    def body(self) -> dict[str, Any]:
+        return {"errors": list(self.errors), "message": self.MESSAGE}
+
+
 class Unauthorized(Exception):
     """Passport's answer: 401 with the plain-text body `Unauthorized`."""
 
@@ -130,6 +144,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MedusaError)
     async def _medusa(_: Request, exc: MedusaError) -> JSON:
         return JSON(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestErrors)
+    async def _request_errors(_: Request, exc: RequestErrors) -> JSON:
+        return JSON(exc.body(), status_code=400)
 
     @app.exception_handler(Unauthorized)
     async def _unauthorized(_: Request, __: Unauthorized) -> PlainTextResponse:

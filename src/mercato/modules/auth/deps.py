@@ -11,14 +11,11 @@ from mercato.core.auth import bearer_claims, load_session
 from mercato.core.errors import Unauthorized
 from mercato.core.http import Tx
 from mercato.modules.users.models import User
+from mercato.modules.users.service import find_user
 
 
 async def _user_by_id(tx: Tx, user_id: str | None) -> User | None:
-    if not user_id:
-        return None
-    return (
-        await tx.execute(select(User).where(User.id == user_id, User.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    return await find_user(tx, user_id) if user_id else None
 
 
 async def current_admin(request: Request, tx: Tx) -> User:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.passwords import verify_password
 from mercato.modules.users.models import User
+from mercato.modules.users.service import find_user_by_email
 
 
 async def authenticate_user(tx: AsyncSession, email: str, password: str) -> User | None:
-    user = (
-        await tx.execute(select(User).where(User.email == email.lower(), User.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    user = await find_user_by_email(tx, email)
     if user is None or not verify_password(password, user.password_hash):
         return None
     return user

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import invalid_data, not_found
-from mercato.core.query import apply_order
+from mercato.core.query import apply_order, apply_page, count_rows
 from mercato.modules.currencies.models import Currency, catalogue_order
 from mercato.modules.currencies.schemas import AdminGetCurrenciesParams, AdminPostCurrenciesCurrencyReq
 
@@ -32,7 +32,7 @@ def _filtered(p: AdminGetCurrenciesParams) -> Select[Any]:
 
 async def list_currencies(tx: AsyncSession, p: AdminGetCurrenciesParams) -> tuple[list[Currency], int]:
     stmt = _filtered(p)
-    count = (await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    count = await count_rows(tx, stmt)
     # list-currencies.ts drops an order on created_at (currencies have no such column).
     order = p.order if p.order and p.order.lstrip("-") != "created_at" else None
     if order:
@@ -41,12 +41,8 @@ async def list_currencies(tx: AsyncSession, p: AdminGetCurrenciesParams) -> tupl
             stmt = stmt.order_by(Currency.code)
     else:
         stmt = stmt.order_by(*catalogue_order())
-    # TypeORM reads take=0 as "no limit".
-    stmt = stmt.offset(p.offset)
-    if p.limit:
-        stmt = stmt.limit(p.limit)
-    rows = list((await tx.execute(stmt)).scalars())
-    return rows, int(count)
+    rows = list((await tx.execute(apply_page(stmt, p.offset, p.limit))).scalars())
+    return rows, count
 
 
 async def retrieve_currency(tx: AsyncSession, code: str) -> Currency:

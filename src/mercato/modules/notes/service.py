@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import not_found
 from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.query import apply_page, count_rows
 from mercato.modules.notes.models import Note
 from mercato.modules.notes.schemas import AdminGetNotesParams
 
@@ -31,12 +32,9 @@ async def list_notes(tx: AsyncSession, p: AdminGetNotesParams) -> tuple[list[Not
     stmt = select(Note).where(Note.deleted_at.is_(None))
     if p.resource_id:
         stmt = stmt.where(Note.resource_id == p.resource_id)
-    count = (await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    count = await count_rows(tx, stmt)
     # TypeORM pages a joined find by primary key when no order is given; ids are time-ordered
-    stmt = stmt.order_by(Note.id.asc()).offset(p.offset)
-    if p.limit:
-        # TypeORM reads `take: 0` as "no limit"
-        stmt = stmt.limit(p.limit)
+    stmt = apply_page(stmt.order_by(Note.id.asc()), p.offset, p.limit)
     rows = (await tx.execute(stmt.options(*load_options(Note, AUTHOR)))).scalars().all()
     return list(rows), count
 

@@ -7,13 +7,14 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
+from mercato.core.metadata import merge_metadata  # noqa: F401
 from mercato.core.present import Tree, load_options, present, relation_tree
-from mercato.core.query import apply_order, apply_search
+from mercato.core.query import apply_date_filter, apply_order, apply_page, apply_search, count_rows
 from mercato.modules.currencies.models import Currency
 from mercato.modules.regions.models import (
     Country,
@@ -95,21 +96,10 @@ async def list_regions(tx: AsyncSession, p: RegionFindParams, tree: Tree) -> tup
         # buildQuery: a deleted_at filter is the only way to see soft-deleted regions
         stmt = stmt.where(Region.deleted_at.is_(None))
     for name, op in dates.items():
-        column = getattr(Region, name)
-        if op.lt is not None:
-            stmt = stmt.where(column < op.lt)
-        if op.gt is not None:
-            stmt = stmt.where(column > op.gt)
-        if op.lte is not None:
-            stmt = stmt.where(column <= op.lte)
-        if op.gte is not None:
-            stmt = stmt.where(column >= op.gte)
+        stmt = apply_date_filter(stmt, getattr(Region, name), op)
     stmt = apply_search(stmt, p.q, [Region.name])
-    count = (await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-    stmt = apply_order(stmt, Region, p.order, default="-created_at").offset(p.offset)
-    if p.limit:
-        # TypeORM reads `take: 0` as "no limit"
-        stmt = stmt.limit(p.limit)
+    count = await count_rows(tx, stmt)
+    stmt = apply_page(apply_order(stmt, Region, p.order, default="-created_at"), p.offset, p.limit)
     rows = (await tx.execute(stmt.options(*load_options(Region, tree)))).scalars().all()
     return list(rows), count
 
@@ -197,17 +187,6 @@ async def _validate_currency(tx: AsyncSession, currency_code: str) -> str:
     if await tx.get(Currency, code) is None:
         raise invalid_data(f"Could not find currency with code {currency_code}")
     return code
-
-
-def merge_metadata(existing: dict[str, Any] | None, incoming: dict[str, Any]) -> dict[str, Any]:
-    """utils/set-metadata.ts: keys are merged in; a key set to "" is removed."""
-    merged = dict(existing or {})
-    for key, value in incoming.items():
-        if value == "" and isinstance(value, str):
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _not_null(values: dict[str, Any]) -> None:
@@ -403,45 +382,44 @@ async def _has_provider(tx: AsyncSession, table: Any, region_id: str, provider_i
     return row is not None
 
 
-async def add_payment_provider(tx: AsyncSession, region_id: str, provider_id: str) -> None:
+async def _add_provider(
+    tx: AsyncSession,
+    table: Any,
+    model: type[PaymentProvider] | type[FulfillmentProvider],
+    label: str,
+    region_id: str,
+    provider_id: str,
+) -> None:
     region = await retrieve_region(tx, region_id)
-    if await _has_provider(tx, t_region_payment_providers, region.id, provider_id):
+    if await _has_provider(tx, table, region.id, provider_id):
         return
-    if await tx.get(PaymentProvider, provider_id) is None:
-        raise not_found(f"Payment provider {provider_id} was not found")
-    await tx.execute(insert(t_region_payment_providers).values(region_id=region.id, provider_id=provider_id))
+    if await tx.get(model, provider_id) is None:
+        raise not_found(f"{label} provider {provider_id} was not found")
+    await tx.execute(insert(table).values(region_id=region.id, provider_id=provider_id))
+
+
+async def _remove_provider(tx: AsyncSession, table: Any, region_id: str, provider_id: str) -> None:
+    region = await retrieve_region(tx, region_id)
+    await tx.execute(delete(table).where(table.c.region_id == region.id, table.c.provider_id == provider_id))
+
+
+async def add_payment_provider(tx: AsyncSession, region_id: str, provider_id: str) -> None:
+    await _add_provider(tx, t_region_payment_providers, PaymentProvider, "Payment", region_id, provider_id)
     # event: region.updated {id, fields: ["payment_providers"]}
 
 
 async def add_fulfillment_provider(tx: AsyncSession, region_id: str, provider_id: str) -> None:
-    region = await retrieve_region(tx, region_id)
-    if await _has_provider(tx, t_region_fulfillment_providers, region.id, provider_id):
-        return
-    if await tx.get(FulfillmentProvider, provider_id) is None:
-        raise not_found(f"Fulfillment provider {provider_id} was not found")
-    await tx.execute(
-        insert(t_region_fulfillment_providers).values(region_id=region.id, provider_id=provider_id)
+    await _add_provider(
+        tx, t_region_fulfillment_providers, FulfillmentProvider, "Fulfillment", region_id, provider_id
     )
     # event: region.updated {id, fields: ["fulfillment_providers"]}
 
 
 async def remove_payment_provider(tx: AsyncSession, region_id: str, provider_id: str) -> None:
-    region = await retrieve_region(tx, region_id)
-    await tx.execute(
-        delete(t_region_payment_providers).where(
-            t_region_payment_providers.c.region_id == region.id,
-            t_region_payment_providers.c.provider_id == provider_id,
-        )
-    )
+    await _remove_provider(tx, t_region_payment_providers, region_id, provider_id)
     # event (when a row went): region.updated {id, fields: ["payment_providers"]}
 
 
 async def remove_fulfillment_provider(tx: AsyncSession, region_id: str, provider_id: str) -> None:
-    region = await retrieve_region(tx, region_id)
-    await tx.execute(
-        delete(t_region_fulfillment_providers).where(
-            t_region_fulfillment_providers.c.region_id == region.id,
-            t_region_fulfillment_providers.c.provider_id == provider_id,
-        )
-    )
+    await _remove_provider(tx, t_region_fulfillment_providers, region_id, provider_id)
     # event (when a row went): region.updated {id, fields: ["fulfillment_providers"]}

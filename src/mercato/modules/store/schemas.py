@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from mercato.core.validation import each, is_array, is_string
+
 
 class AdminPostStoreReq(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,12 +25,7 @@ class AdminPostStoreReq(BaseModel):
         # class-validator: @IsArray() and @IsString({each: true}), reported in this order.
         if value is None:
             return value
-        errors = []
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, str) for item in items):
-            errors.append("each value in currencies must be a string")
-        if not isinstance(value, list):
-            errors.append("currencies must be an array")
+        errors = [m for m in (each(is_string)("currencies", value), is_array("currencies", value)) if m]
         if errors:
             raise ValueError(", ".join(errors))
         return value

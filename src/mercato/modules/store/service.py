@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import duplicate, invalid_data, not_found
+from mercato.core.metadata import merge_metadata
 from mercato.core.present import load_options, present, present_many, relation_tree
 from mercato.modules.currencies.models import Currency
 from mercato.modules.sales_channels.models import SalesChannel
@@ -135,17 +136,6 @@ async def extended_store(tx: AsyncSession) -> dict[str, Any]:
     data["payment_providers"] = present_many(await list_payment_providers(tx))
     data["fulfillment_providers"] = present_many(await list_fulfillment_providers(tx))
     return data
-
-
-def merge_metadata(existing: dict[str, Any] | None, changes: dict[str, Any]) -> dict[str, Any]:
-    """Medusa's setMetadata: keys are merged in; a key set to "" is removed (null is stored)."""
-    merged = dict(existing or {})
-    for key, value in changes.items():
-        if value == "" and isinstance(value, str):
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
 
 
 async def _store_currency_codes(tx: AsyncSession, store_id: str) -> list[str]:

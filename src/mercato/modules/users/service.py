@@ -8,23 +8,31 @@ from collections.abc import Sequence
 from typing import Any
 
 import jwt
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.config import get_settings
 from mercato.core.clock import utcnow
 from mercato.core.errors import invalid_data, not_found
+from mercato.core.metadata import merge_metadata
 from mercato.core.passwords import hash_password
 from mercato.core.present import load_options
-from mercato.core.query import apply_filters, apply_order, apply_search, relations_for
+from mercato.core.query import (
+    apply_filters,
+    apply_order,
+    apply_page,
+    apply_search,
+    count_rows,
+    relations_for,
+)
+from mercato.core.validation import is_email_address
 from mercato.modules.system.models import AnalyticsConfig
 from mercato.modules.users.models import Invite, User
 from mercato.modules.users.schemas import (
     AdminGetUsersParams,
     AdminPostInvitesInviteAcceptUserReq,
     AdminUpdateUserRequest,
-    is_email_address,
 )
 
 DUPLICATE_EMAIL = "A user with the same email already exists."
@@ -87,10 +95,20 @@ async def create_user_record(
     return user
 
 
+async def find_user(tx: AsyncSession, user_id: str) -> User | None:
+    """The user with that id, unless deleted."""
+    stmt = select(User).where(User.id == user_id, User.deleted_at.is_(None))
+    return (await tx.execute(stmt)).scalar_one_or_none()
+
+
+async def find_user_by_email(tx: AsyncSession, email: str) -> User | None:
+    """UserService.retrieveByEmail: the (not deleted) user with that email, case-insensitively."""
+    stmt = select(User).where(User.email == email.lower(), User.deleted_at.is_(None))
+    return (await tx.execute(stmt)).scalar_one_or_none()
+
+
 async def retrieve_user(tx: AsyncSession, user_id: str) -> User:
-    user = (
-        await tx.execute(select(User).where(User.id == user_id, User.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    user = await find_user(tx, user_id)
     if user is None:
         raise not_found(f"User with id: {user_id} was not found")
     return user
@@ -107,24 +125,10 @@ def _list_statement(p: AdminGetUsersParams) -> Select[Any]:
 
 async def list_users(tx: AsyncSession, p: AdminGetUsersParams) -> tuple[Sequence[User], int]:
     stmt = _list_statement(p)
-    count = (await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-    stmt = apply_order(stmt, User, p.order, default="-created_at").offset(p.offset)
-    if p.limit:
-        # TypeORM reads take=0 as "no limit"; Medusa answers every user then.
-        stmt = stmt.limit(p.limit)
+    count = await count_rows(tx, stmt)
+    stmt = apply_page(apply_order(stmt, User, p.order, default="-created_at"), p.offset, p.limit)
     stmt = stmt.options(*load_options(User, relations_for(p, ())))
     return (await tx.execute(stmt)).scalars().all(), count
-
-
-def merge_metadata(existing: dict[str, Any] | None, changes: dict[str, Any]) -> dict[str, Any]:
-    """utils/set-metadata.ts: keys are merged in; a key set to "" is removed (null is stored)."""
-    merged = dict(existing or {})
-    for key, value in changes.items():
-        if isinstance(value, str) and value == "":
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
 
 
 async def update_user(tx: AsyncSession, user_id: str, data: AdminUpdateUserRequest) -> User:
@@ -146,9 +150,7 @@ async def update_user(tx: AsyncSession, user_id: str, data: AdminUpdateUserReque
 
 async def delete_user(tx: AsyncSession, user_id: str) -> None:
     """Soft delete; idempotent (an unknown id is not an error). The analytics config goes too."""
-    user = (
-        await tx.execute(select(User).where(User.id == user_id, User.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    user = await find_user(tx, user_id)
     if user is None:
         return
     now = utcnow()
@@ -162,15 +164,10 @@ async def delete_user(tx: AsyncSession, user_id: str) -> None:
     # event: user.deleted {id}
 
 
-async def _user_by_email(tx: AsyncSession, email: str) -> User | None:
-    stmt = select(User).where(User.email == email.lower(), User.deleted_at.is_(None))
-    return (await tx.execute(stmt)).scalar_one_or_none()
-
-
 async def generate_reset_password_token(tx: AsyncSession, email: str) -> str | None:
     """A JWT {user_id, email, exp: +15 min} signed with the user's current password hash, so it
     stops working once the password changes. None when no user (or no password) has that email."""
-    user = await _user_by_email(tx, email)
+    user = await find_user_by_email(tx, email)
     if user is None or not user.password_hash:
         return None
     expiry = int(utcnow().timestamp()) + int(RESET_TOKEN_TTL.total_seconds())
@@ -187,7 +184,7 @@ async def reset_password(tx: AsyncSession, token: str, email: str | None, passwo
     except jwt.PyJWTError:
         decoded = None
     lookup = email or (decoded.get("email") if isinstance(decoded, dict) else None)
-    user = await _user_by_email(tx, lookup) if isinstance(lookup, str) else None
+    user = await find_user_by_email(tx, lookup) if isinstance(lookup, str) else None
     if user is None:
         raise invalid_data("invalid token")
     verified: dict[str, Any] | None = None
@@ -229,9 +226,7 @@ async def list_invites(tx: AsyncSession) -> Sequence[Invite]:
 async def create_invite(tx: AsyncSession, user_email: str, role: str) -> Invite:
     """InviteService.create: refuses an email with an account (exact match, as Medusa), reuses the
     pending invite of that email (taking the new role), and issues a fresh token valid 7 days."""
-    if (
-        await tx.execute(select(User.id).where(User.email == user_email, User.deleted_at.is_(None)).limit(1))
-    ).first() is not None:
+    if await _email_taken(tx, user_email):
         raise invalid_data("Can't invite a user with an existing account")
     invite = (
         await tx.execute(select(Invite).where(Invite.user_email == user_email, Invite.deleted_at.is_(None)))
