@@ -1,7 +1,14 @@
-"""Product categories (Medusa's product_category tree and its product links)."""
+"""Product categories (Medusa's product_category tree and its product links).
+
+The tree is TypeORM's materialized path: `mpath` is the ids from the root down to the row, each
+followed by a dot ("pcat_root.pcat_child."); `parent_category_id` points one level up (no FK in
+Medusa's schema). Siblings are ordered by `rank` (0, 1, 2 …, unique per parent).
+"""
+
+from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -17,10 +24,13 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.products.models import Product
 
 
 class ProductCategory(Base):
@@ -58,6 +68,30 @@ class ProductCategory(Base):
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=text("false"))
     is_internal: Mapped[bool | None] = mapped_column(Boolean, server_default=text("false"))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    # Read-only views; the service writes parent_category_id/mpath/rank and the join rows itself.
+    parent_category: Mapped[ProductCategory | None] = relationship(
+        "ProductCategory",
+        primaryjoin="foreign(ProductCategory.parent_category_id) == remote(ProductCategory.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    category_children: Mapped[list[ProductCategory]] = relationship(
+        "ProductCategory",
+        primaryjoin="ProductCategory.id == foreign(remote(ProductCategory.parent_category_id))",
+        order_by="(ProductCategory.rank, ProductCategory.handle)",
+        lazy="raise",
+        viewonly=True,
+    )
+    products: Mapped[list[Product]] = relationship(
+        "Product",
+        secondary="product_category_product",
+        primaryjoin="ProductCategory.id == product_category_product.c.product_category_id",
+        secondaryjoin="and_(Product.id == product_category_product.c.product_id, Product.deleted_at.is_(None))",
+        order_by="(Product.created_at, Product.id)",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 t_product_category_product = Table(

@@ -1,7 +1,9 @@
 """Product collections."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     DateTime,
@@ -10,10 +12,13 @@ from sqlalchemy import (
     String,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.products.models import Product
 
 
 class ProductCollection(Base):
@@ -49,3 +54,13 @@ class ProductCollection(Base):
     handle: Mapped[str | None] = mapped_column(String)
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    # Read-only (products join a collection through product.collection_id, written by the
+    # service); soft-deleted products are left out, as TypeORM leaves them out of its joins.
+    products: Mapped[list[Product]] = relationship(
+        "Product",
+        primaryjoin="and_(ProductCollection.id == foreign(Product.collection_id), Product.deleted_at.is_(None))",
+        order_by="(Product.created_at, Product.id)",
+        lazy="raise",
+        viewonly=True,
+    )
