@@ -1,5 +1,7 @@
 """Tables of the returns domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
+from __future__ import annotations
+
 import datetime
 from typing import Any
 
@@ -17,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import (
@@ -83,6 +85,27 @@ class ReturnReason(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     parent_return_reason_id: Mapped[str | None] = mapped_column(String)
+
+    # models/return-reason.ts; soft-deleted reasons are left out, as TypeORM's joins leave them out
+    parent_return_reason: Mapped[ReturnReason | None] = relationship(
+        "ReturnReason",
+        primaryjoin=(
+            "and_(foreign(ReturnReason.parent_return_reason_id) == remote(ReturnReason.id), "
+            "remote(ReturnReason.deleted_at).is_(None))"
+        ),
+        viewonly=True,
+        lazy="raise",
+    )
+    return_reason_children: Mapped[list[ReturnReason]] = relationship(
+        "ReturnReason",
+        primaryjoin=(
+            "and_(ReturnReason.id == foreign(remote(ReturnReason.parent_return_reason_id)), "
+            "remote(ReturnReason.deleted_at).is_(None))"
+        ),
+        order_by="(ReturnReason.created_at, ReturnReason.id)",
+        viewonly=True,
+        lazy="raise",
+    )
 
 
 class Swap(Base):
