@@ -1,13 +1,22 @@
-"""Tables of the sales_channels domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
+"""Tables of the sales_channels domain, as Medusa 1.20 creates them (drafted by sqlacodegen).
+
+Columns are declared in the order Medusa's entities serialise them. Relationships are read-only
+(join rows are written explicitly by the services) and never lazy-load.
+"""
+
+from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, DateTime, Index, PrimaryKeyConstraint, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.products.models import Product
 
 
 class PublishableApiKey(Base):
@@ -22,10 +31,10 @@ class PublishableApiKey(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
     )
-    title: Mapped[str] = mapped_column(String, nullable=False)
     created_by: Mapped[str | None] = mapped_column(String)
     revoked_by: Mapped[str | None] = mapped_column(String)
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    title: Mapped[str] = mapped_column(String, nullable=False)
 
 
 class PublishableApiKeySalesChannel(Base):
@@ -46,25 +55,6 @@ class PublishableApiKeySalesChannel(Base):
         DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
-
-
-class SalesChannel(Base):
-    __tablename__ = "sales_channel"
-    __id_prefix__ = "sc"
-    __table_args__ = (PrimaryKeyConstraint("id", name="PK_d1eb0b923ea5a0eb1e0916191f1"),)
-
-    id: Mapped[str] = mapped_column(String, primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
-    )
-    updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
-    )
-    name: Mapped[str] = mapped_column(String, nullable=False)
-    is_disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
-    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
-    description: Mapped[str | None] = mapped_column(String)
-    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
 
 class SalesChannelLocation(Base):
@@ -93,6 +83,55 @@ class SalesChannelLocation(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
     )
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     sales_channel_id: Mapped[str] = mapped_column(Text, nullable=False)
     location_id: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class SalesChannel(Base):
+    __tablename__ = "sales_channel"
+    __id_prefix__ = "sc"
+    __table_args__ = (PrimaryKeyConstraint("id", name="PK_d1eb0b923ea5a0eb1e0916191f1"),)
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    name: Mapped[str] = mapped_column(String, nullable=False)
+    description: Mapped[str | None] = mapped_column(String)
+    is_disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    # Medusa's relation names (models/sales-channel.ts); soft-deleted rows are left out, as TypeORM does.
+    products: Mapped[list[Product]] = relationship(
+        "Product",
+        secondary="product_sales_channel",
+        primaryjoin="SalesChannel.id == product_sales_channel.c.sales_channel_id",
+        secondaryjoin="and_(Product.id == product_sales_channel.c.product_id, Product.deleted_at.is_(None))",
+        order_by="(Product.created_at, Product.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    publishableKeys: Mapped[list[PublishableApiKey]] = relationship(  # noqa: N815 (Medusa's name)
+        PublishableApiKey,
+        secondary="publishable_api_key_sales_channel",
+        primaryjoin="SalesChannel.id == publishable_api_key_sales_channel.c.sales_channel_id",
+        secondaryjoin="PublishableApiKey.id == publishable_api_key_sales_channel.c.publishable_key_id",
+        order_by="(PublishableApiKey.created_at, PublishableApiKey.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    locations: Mapped[list[SalesChannelLocation]] = relationship(
+        SalesChannelLocation,
+        primaryjoin=(
+            "and_(foreign(SalesChannelLocation.sales_channel_id) == SalesChannel.id, "
+            "SalesChannelLocation.deleted_at.is_(None))"
+        ),
+        order_by="(SalesChannelLocation.created_at, SalesChannelLocation.id)",
+        lazy="raise",
+        viewonly=True,
+    )

@@ -1,7 +1,9 @@
 """Tables of the shipping domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +17,7 @@ from sqlalchemy import (
     String,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import (
@@ -26,17 +28,17 @@ from mercato.db.enums import (
 )
 from mercato.db.types import JSONB
 
+if TYPE_CHECKING:
+    from mercato.modules.products.models import Product
+
 
 class ShippingProfile(Base):
     __tablename__ = "shipping_profile"
     __id_prefix__ = "sp"
     __table_args__ = (PrimaryKeyConstraint("id", name="PK_c8120e4543a5a3a121f2968a1ec"),)
 
+    # Columns in the order Medusa's entity (models/shipping-profile.ts) serialises them.
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    name: Mapped[str] = mapped_column(String, nullable=False)
-    type: Mapped[str] = mapped_column(
-        Enum(*enum_values(ShippingProfileTypeEnum), name="shipping_profile_type_enum"), nullable=False
-    )
     created_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
     )
@@ -44,7 +46,30 @@ class ShippingProfile(Base):
         DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    name: Mapped[str] = mapped_column(String, nullable=False)
+    type: Mapped[str] = mapped_column(
+        Enum(*enum_values(ShippingProfileTypeEnum), name="shipping_profile_type_enum"), nullable=False
+    )
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    # Read-only: products move between profiles through product_shipping_profile rows written by
+    # the service, options through shipping_option.profile_id. Soft-deleted rows are left out.
+    products: Mapped[list[Product]] = relationship(
+        "Product",
+        secondary="product_shipping_profile",
+        primaryjoin="ShippingProfile.id == product_shipping_profile.c.profile_id",
+        secondaryjoin="and_(Product.id == product_shipping_profile.c.product_id, Product.deleted_at.is_(None))",
+        order_by="(Product.created_at, Product.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    shipping_options: Mapped[list[ShippingOption]] = relationship(
+        "ShippingOption",
+        primaryjoin="and_(ShippingOption.profile_id == ShippingProfile.id, ShippingOption.deleted_at.is_(None))",
+        order_by="(ShippingOption.created_at, ShippingOption.id)",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 class ShippingOption(Base):
@@ -63,7 +88,15 @@ class ShippingOption(Base):
         Index("IDX_c951439af4c98bf2bd7fb8726c", "profile_id"),
     )
 
+    # Columns in the order Medusa's entity (models/shipping-option.ts) serialises them.
     id: Mapped[str] = mapped_column(String, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
+    )
+    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     name: Mapped[str] = mapped_column(String, nullable=False)
     region_id: Mapped[str] = mapped_column(String, nullable=False)
     profile_id: Mapped[str] = mapped_column(String, nullable=False)
@@ -72,19 +105,12 @@ class ShippingOption(Base):
         Enum(*enum_values(ShippingOptionPriceTypeEnum), name="shipping_option_price_type_enum"),
         nullable=False,
     )
-    is_return: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
-    data: Mapped[Any] = mapped_column(JSONB, nullable=False)
-    created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
-    )
-    updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(True), nullable=False, server_default=text("CURRENT_TIMESTAMP")
-    )
-    admin_only: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
-    includes_tax: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     amount: Mapped[int | None] = mapped_column(Integer)
-    deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+    is_return: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    admin_only: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    data: Mapped[Any] = mapped_column(JSONB, nullable=False)
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+    includes_tax: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
 
 class ShippingOptionRequirement(Base):
