@@ -1,7 +1,9 @@
 """Gift cards and their transactions."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     REAL,
@@ -15,10 +17,14 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.orders.models import Order
+    from mercato.modules.regions.models import Region
 
 
 class GiftCard(Base):
@@ -51,6 +57,9 @@ class GiftCard(Base):
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     tax_rate: Mapped[float | None] = mapped_column(REAL)
 
+    region: Mapped[Region] = relationship("Region", lazy="raise", viewonly=True)
+    order: Mapped[Order | None] = relationship("Order", lazy="raise", viewonly=True)
+
 
 class GiftCardTransaction(Base):
     __tablename__ = "gift_card_transaction"
@@ -72,3 +81,6 @@ class GiftCardTransaction(Base):
     )
     is_taxable: Mapped[bool | None] = mapped_column(Boolean)
     tax_rate: Mapped[float | None] = mapped_column(REAL)
+
+    gift_card: Mapped[GiftCard] = relationship(GiftCard, lazy="raise", viewonly=True)
+    order: Mapped[Order] = relationship("Order", lazy="raise", viewonly=True)
