@@ -1,7 +1,7 @@
 """Tables of the discounts domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -29,6 +29,9 @@ from mercato.db.enums import (
 )
 from mercato.db.types import JSONB
 
+if TYPE_CHECKING:
+    from mercato.modules.regions.models import Region
+
 
 class DiscountRule(Base):
     __tablename__ = "discount_rule"
@@ -52,6 +55,9 @@ class DiscountRule(Base):
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    if TYPE_CHECKING:
+        conditions: Mapped[list["DiscountCondition"]]
 
 
 class Discount(Base):
@@ -93,6 +99,11 @@ class Discount(Base):
     usage_limit: Mapped[int | None] = mapped_column(Integer)
     valid_duration: Mapped[str | None] = mapped_column(String)
 
+    if TYPE_CHECKING:  # relations, attached at the end of the module
+        rule: Mapped[DiscountRule]
+        parent_discount: Mapped["Discount | None"]
+        regions: Mapped[list[Region]]
+
 
 class DiscountCondition(Base):
     __tablename__ = "discount_condition"
@@ -123,6 +134,9 @@ class DiscountCondition(Base):
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    if TYPE_CHECKING:
+        discount_rule: Mapped[DiscountRule]
 
 
 class DiscountConditionCustomerGroup(Base):
@@ -306,3 +320,78 @@ t_discount_rule_products = Table(
     Index("IDX_4e0739e5f0244c08d41174ca08", "discount_rule_id"),
     Index("IDX_be66106a673b88a81c603abe7e", "product_id"),
 )
+
+
+# ---- relations (Medusa's names); read-only, the service writes rows and join rows itself -------
+
+from sqlalchemy.orm import relationship  # noqa: E402
+
+from mercato.modules.regions.models import Region  # noqa: E402
+
+DiscountRule.conditions = relationship(  # type: ignore[assignment]
+    DiscountCondition,
+    primaryjoin=(DiscountCondition.discount_rule_id == DiscountRule.id)
+    & DiscountCondition.deleted_at.is_(None),
+    foreign_keys=[DiscountCondition.discount_rule_id],
+    order_by=DiscountCondition.created_at,
+    lazy="raise",
+    viewonly=True,
+)
+DiscountCondition.discount_rule = relationship(  # type: ignore[assignment]
+    DiscountRule, foreign_keys=[DiscountCondition.discount_rule_id], lazy="raise", viewonly=True
+)
+Discount.rule = relationship(  # type: ignore[attr-defined]
+    DiscountRule, foreign_keys=[Discount.rule_id], lazy="raise", viewonly=True
+)
+Discount.parent_discount = relationship(  # type: ignore[attr-defined]
+    Discount,
+    foreign_keys=[Discount.parent_discount_id],
+    remote_side=[Discount.id],
+    lazy="raise",
+    viewonly=True,
+)
+Discount.regions = relationship(  # type: ignore[attr-defined]
+    Region,
+    secondary=t_discount_regions,
+    primaryjoin=Discount.id == t_discount_regions.c.discount_id,
+    secondaryjoin=(Region.id == t_discount_regions.c.region_id) & Region.deleted_at.is_(None),
+    order_by=Region.id,
+    lazy="raise",
+    viewonly=True,
+)
+
+
+def _condition_resources(join: Any, column: str, model: type) -> Any:
+    table = join.__table__
+    return relationship(
+        model,
+        secondary=table,
+        primaryjoin=DiscountCondition.id == table.c.condition_id,
+        secondaryjoin=model.id == table.c[column],  # type: ignore[attr-defined]
+        order_by=model.id,  # type: ignore[attr-defined]
+        lazy="raise",
+        viewonly=True,
+    )
+
+
+def _attach_condition_resources() -> None:
+    from mercato.modules.collections.models import ProductCollection
+    from mercato.modules.customers.models import CustomerGroup
+    from mercato.modules.products.models import Product, ProductTag, ProductType
+
+    for name, join, column, model in (
+        ("products", DiscountConditionProduct, "product_id", Product),
+        ("product_types", DiscountConditionProductType, "product_type_id", ProductType),
+        (
+            "product_collections",
+            DiscountConditionProductCollection,
+            "product_collection_id",
+            ProductCollection,
+        ),
+        ("product_tags", DiscountConditionProductTag, "product_tag_id", ProductTag),
+        ("customer_groups", DiscountConditionCustomerGroup, "customer_group_id", CustomerGroup),
+    ):
+        setattr(DiscountCondition, name, _condition_resources(join, column, model))
+
+
+_attach_condition_resources()
