@@ -30,6 +30,8 @@ from mercato.db.types import JSONB
 
 if TYPE_CHECKING:
     from mercato.modules.products.models import Product
+    from mercato.modules.regions.models import Region
+    from mercato.modules.store.models import FulfillmentProvider
 
 
 class ShippingProfile(Base):
@@ -111,6 +113,38 @@ class ShippingOption(Base):
     data: Mapped[Any] = mapped_column(JSONB, nullable=False)
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     includes_tax: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+
+    # Medusa's relations (models/shipping-option.ts); rows are written through the FKs.
+    region: Mapped[Region | None] = relationship(
+        "Region",
+        primaryjoin="and_(ShippingOption.region_id == Region.id, Region.deleted_at.is_(None))",
+        foreign_keys="ShippingOption.region_id",
+        lazy="raise",
+        viewonly=True,
+    )
+    profile: Mapped[ShippingProfile | None] = relationship(
+        "ShippingProfile",
+        primaryjoin="and_(ShippingOption.profile_id == ShippingProfile.id, ShippingProfile.deleted_at.is_(None))",
+        foreign_keys="ShippingOption.profile_id",
+        lazy="raise",
+        viewonly=True,
+    )
+    provider: Mapped[FulfillmentProvider | None] = relationship(
+        "FulfillmentProvider",
+        primaryjoin="ShippingOption.provider_id == FulfillmentProvider.id",
+        foreign_keys="ShippingOption.provider_id",
+        lazy="raise",
+        viewonly=True,
+    )
+    requirements: Mapped[list[ShippingOptionRequirement]] = relationship(
+        "ShippingOptionRequirement",
+        primaryjoin="and_(ShippingOptionRequirement.shipping_option_id == ShippingOption.id, "
+        "ShippingOptionRequirement.deleted_at.is_(None))",
+        foreign_keys="ShippingOptionRequirement.shipping_option_id",
+        order_by="ShippingOptionRequirement.id",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 class ShippingOptionRequirement(Base):

@@ -53,3 +53,9 @@ async def update_shipping_profile(
 async def delete_shipping_profile(profile_id: str, tx: Tx) -> Response:
     await service.delete_profile(tx, profile_id)
     return ok({"id": profile_id, "object": "shipping_profile", "deleted": True})
+
+
+# Shipping options live in routes_options.py; app.py collects the routers found in this module.
+from mercato.modules.shipping.routes_options import options_admin, options_store  # noqa: E402
+
+__all__ = ["admin", "options_admin", "options_store"]
