@@ -48,3 +48,14 @@ async def test_a_write_outside_http_invalidates_too(admin: httpx.AsyncClient, db
         await tx.commit()
     after = await admin.get("/admin/regions")
     assert after.json()["count"] == 1
+
+
+def test_cache_is_bounded_in_bytes() -> None:
+    from mercato.core.cache import Entry, ResponseCache
+
+    cache = ResponseCache(max_entries=100, max_body=1000, max_bytes=2500)
+    for i in range(5):
+        cache.put((i,), Entry(b"x" * 1000, 200, "application/json", float("inf")))
+    assert cache.get((0,)) is None and cache.get((1,)) is None and cache.get((2,)) is None
+    assert cache.get((4,)) is not None
+    assert cache._bytes <= 2500

@@ -39,6 +39,10 @@ EXTRA_INDEXES = {
     " USING btree (id)",
     "IDX_mercato_session_expires_at": 'CREATE INDEX "IDX_mercato_session_expires_at"'
     " ON public.mercato_session USING btree (expires_at)",
+    "IDX_product_option_product_id": 'CREATE INDEX "IDX_product_option_product_id"'
+    " ON public.product_option USING btree (product_id) WHERE (deleted_at IS NULL)",
+    "IDX_product_created_at": 'CREATE INDEX "IDX_product_created_at"'
+    " ON public.product USING btree (created_at) WHERE (deleted_at IS NULL)",
 }
 EXTRA_CONSTRAINTS = {("alembic_version", "alembic_version_pkc"), ("mercato_session", "mercato_session_pkey")}
 

@@ -62,10 +62,15 @@ class Entry:
 
 
 class ResponseCache:
-    def __init__(self, max_entries: int = 4096, max_body: int = 512 * 1024) -> None:
+    def __init__(
+        self, max_entries: int = 4096, max_body: int = 512 * 1024, max_bytes: int = 32 * 1024 * 1024
+    ) -> None:
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._max_entries = max_entries
         self._max_body = max_body
+        # bounded in bytes too: product pages are ~150 KB each
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._monitor: sqlite3.Connection | None = None
         self.hits = 0
 
@@ -90,7 +95,7 @@ class ResponseCache:
         if entry is None:
             return None
         if entry.expires < time.monotonic():
-            self._entries.pop(key, None)
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
@@ -99,7 +104,14 @@ class ResponseCache:
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
         if len(entry.body) > self._max_body:
             return
+        self._drop(key)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(entry.body)
+        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+            _, oldest = self._entries.popitem(last=False)
+            self._bytes -= len(oldest.body)
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)

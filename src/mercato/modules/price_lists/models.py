@@ -1,6 +1,9 @@
 """Tables of the price_lists domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -14,10 +17,14 @@ from sqlalchemy import (
     Table,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import PriceListStatusEnum, PriceListTypeEnum, enum_values
+
+if TYPE_CHECKING:
+    from mercato.modules.customers.models import CustomerGroup
+    from mercato.modules.products.models import MoneyAmount
 
 
 class PriceList(Base):
@@ -48,6 +55,25 @@ class PriceList(Base):
     starts_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     ends_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
+
+    # read-only views (writes go through money_amount.price_list_id and the join table)
+    prices: Mapped[list[MoneyAmount]] = relationship(
+        "MoneyAmount",
+        primaryjoin="and_(PriceList.id == foreign(MoneyAmount.price_list_id), MoneyAmount.deleted_at.is_(None))",
+        order_by="MoneyAmount.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    customer_groups: Mapped[list[CustomerGroup]] = relationship(
+        "CustomerGroup",
+        secondary="price_list_customer_groups",
+        primaryjoin="PriceList.id == price_list_customer_groups.c.price_list_id",
+        secondaryjoin="and_(CustomerGroup.id == price_list_customer_groups.c.customer_group_id, "
+        "CustomerGroup.deleted_at.is_(None))",
+        order_by="CustomerGroup.id",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 t_price_list_customer_groups = Table(

@@ -1,7 +1,9 @@
 """Tables of the products domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -18,11 +20,22 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import ProductStatusEnum, enum_values
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.categories.models import ProductCategory
+    from mercato.modules.collections.models import ProductCollection
+    from mercato.modules.price_lists.models import PriceList
+    from mercato.modules.sales_channels.models import SalesChannel
+    from mercato.modules.shipping.models import ShippingProfile
+
+# Relationships are read-only views (viewonly, lazy="raise"), loaded with selectinload or rendered
+# by products/sqljson.py; writes go through FK columns and join rows. Soft-deleted children are
+# never part of a relation, as TypeORM leaves them out of its joins.
 
 
 class Image(Base):
@@ -210,6 +223,76 @@ class Product(Base):
     type_id: Mapped[str | None] = mapped_column(String)
     external_id: Mapped[str | None] = mapped_column(String)
 
+    variants: Mapped[list[ProductVariant]] = relationship(
+        "ProductVariant",
+        primaryjoin="and_(Product.id == foreign(ProductVariant.product_id), ProductVariant.deleted_at.is_(None))",
+        order_by="(ProductVariant.variant_rank, ProductVariant.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    options: Mapped[list[ProductOption]] = relationship(
+        "ProductOption",
+        primaryjoin="and_(Product.id == foreign(ProductOption.product_id), ProductOption.deleted_at.is_(None))",
+        order_by="ProductOption.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    images: Mapped[list[Image]] = relationship(
+        "Image",
+        secondary="product_images",
+        primaryjoin="Product.id == product_images.c.product_id",
+        secondaryjoin="and_(Image.id == product_images.c.image_id, Image.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+    tags: Mapped[list[ProductTag]] = relationship(
+        "ProductTag",
+        secondary="product_tags",
+        primaryjoin="Product.id == product_tags.c.product_id",
+        secondaryjoin="and_(ProductTag.id == product_tags.c.product_tag_id, ProductTag.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+    type: Mapped[ProductType | None] = relationship(
+        "ProductType",
+        primaryjoin="and_(foreign(Product.type_id) == ProductType.id, ProductType.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+    collection: Mapped[ProductCollection | None] = relationship(
+        "ProductCollection",
+        primaryjoin="and_(foreign(Product.collection_id) == ProductCollection.id, "
+        "ProductCollection.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+    categories: Mapped[list[ProductCategory]] = relationship(
+        "ProductCategory",
+        secondary="product_category_product",
+        primaryjoin="Product.id == product_category_product.c.product_id",
+        secondaryjoin="ProductCategory.id == product_category_product.c.product_category_id",
+        lazy="raise",
+        viewonly=True,
+    )
+    sales_channels: Mapped[list[SalesChannel]] = relationship(
+        "SalesChannel",
+        secondary="product_sales_channel",
+        primaryjoin="Product.id == foreign(product_sales_channel.c.product_id)",
+        secondaryjoin="and_(SalesChannel.id == foreign(product_sales_channel.c.sales_channel_id), "
+        "SalesChannel.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+    profiles: Mapped[list[ShippingProfile]] = relationship(
+        "ShippingProfile",
+        secondary="product_shipping_profile",
+        primaryjoin="Product.id == foreign(product_shipping_profile.c.product_id)",
+        secondaryjoin="and_(ShippingProfile.id == foreign(product_shipping_profile.c.profile_id), "
+        "ShippingProfile.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+
 
 class ProductSalesChannel(Base):
     __tablename__ = "product_sales_channel"
@@ -260,6 +343,13 @@ class MoneyAmount(Base):
     max_quantity: Mapped[int | None] = mapped_column(Integer)
     price_list_id: Mapped[str | None] = mapped_column(String)
 
+    price_list: Mapped[PriceList | None] = relationship(
+        "PriceList",
+        primaryjoin="and_(foreign(MoneyAmount.price_list_id) == PriceList.id, PriceList.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
+
 
 t_product_images = Table(
     "product_images",
@@ -297,6 +387,21 @@ class ProductOption(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     product_id: Mapped[str | None] = mapped_column(String)
+
+    values: Mapped[list[ProductOptionValue]] = relationship(
+        "ProductOptionValue",
+        primaryjoin="and_(ProductOption.id == foreign(ProductOptionValue.option_id), "
+        "ProductOptionValue.deleted_at.is_(None))",
+        order_by="ProductOptionValue.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    product: Mapped[Product] = relationship(
+        "Product",
+        primaryjoin="foreign(ProductOption.product_id) == Product.id",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 t_product_tags = Table(
@@ -397,6 +502,32 @@ class ProductVariant(Base):
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     variant_rank: Mapped[int | None] = mapped_column(Integer, server_default=text("0"))
 
+    product: Mapped[Product] = relationship(
+        "Product",
+        primaryjoin="foreign(ProductVariant.product_id) == Product.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    prices: Mapped[list[MoneyAmount]] = relationship(
+        "MoneyAmount",
+        secondary="product_variant_money_amount",
+        primaryjoin="and_(ProductVariant.id == foreign(product_variant_money_amount.c.variant_id), "
+        "product_variant_money_amount.c.deleted_at.is_(None))",
+        secondaryjoin="and_(MoneyAmount.id == foreign(product_variant_money_amount.c.money_amount_id), "
+        "MoneyAmount.deleted_at.is_(None))",
+        order_by="MoneyAmount.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    options: Mapped[list[ProductOptionValue]] = relationship(
+        "ProductOptionValue",
+        primaryjoin="and_(ProductVariant.id == foreign(ProductOptionValue.variant_id), "
+        "ProductOptionValue.deleted_at.is_(None))",
+        order_by="ProductOptionValue.id",
+        lazy="raise",
+        viewonly=True,
+    )
+
 
 class ProductOptionValue(Base):
     __tablename__ = "product_option_value"
@@ -423,6 +554,19 @@ class ProductOptionValue(Base):
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+    option: Mapped[ProductOption] = relationship(
+        "ProductOption",
+        primaryjoin="foreign(ProductOptionValue.option_id) == ProductOption.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    variant: Mapped[ProductVariant] = relationship(
+        "ProductVariant",
+        primaryjoin="foreign(ProductOptionValue.variant_id) == ProductVariant.id",
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 class ProductTaxRate(Base):
