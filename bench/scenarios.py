@@ -121,3 +121,15 @@ async def admin_regions(client: httpx.AsyncClient, ctx: Context) -> httpx.Respon
 async def store_regions(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
     """GET /store/regions, anonymous."""
     return await client.get("/store/regions")
+
+
+@scenario("admin-products", setup=admin_login)
+async def admin_products(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """GET /admin/products?limit=20 with the default relations (the issue's ≥ 1,000 req/s target)."""
+    return await client.get("/admin/products", params={"limit": 20})
+
+
+@scenario("admin-products-pages", setup=admin_login)
+async def admin_products_pages(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """GET /admin/products?limit=20 at a random offset among the first 50 pages (mostly cache misses)."""
+    return await client.get("/admin/products", params={"limit": 20, "offset": 20 * ctx.rng.randrange(50)})
