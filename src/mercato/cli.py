@@ -109,6 +109,22 @@ async def _prepare_only() -> None:
     await _with_tx(prepare_store)
 
 
+@app.command(hidden=True)
+def prepare(
+    no_seed: Annotated[bool, typer.Option("--no-seed")] = False,
+) -> None:
+    """Migrate; on an empty database seed the demo store and print its admin user."""
+    _run(_migrate)
+    if no_seed:
+        _run(_prepare_only)
+        return
+    created = _run(lambda: _seed_if_empty(Path(__file__).parent / "seed" / "demo.json"))
+    if created:
+        email, password = created
+        typer.secho("Demo store created. Admin user:", fg=typer.colors.GREEN)
+        typer.echo(f"  email:    {email}\n  password: {password}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -119,17 +135,15 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL; SQLite uses one).")] = 1,
 ) -> None:
     """Migrate, seed an empty database with demo data and an admin user, then serve the API."""
+    import subprocess
+
     import uvicorn
 
-    _run(_migrate)
-    if no_seed:
-        _run(_prepare_only)
-    else:
-        created = _run(lambda: _seed_if_empty(Path(__file__).parent / "seed" / "demo.json"))
-        if created:
-            email, password = created
-            typer.secho("Demo store created. Admin user:", fg=typer.colors.GREEN)
-            typer.echo(f"  email:    {email}\n  password: {password}")
+    # Migrating and seeding run in a child process, so the server never holds Alembic, the
+    # seed loader and their data in memory.
+    step = [sys.executable, "-m", "mercato.cli", "prepare"] + (["--no-seed"] if no_seed else [])
+    if subprocess.run(step, check=False).returncode != 0:
+        raise typer.Exit(1)
     settings = get_settings()
     if settings.is_sqlite:
         workers = 1

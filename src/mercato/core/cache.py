@@ -63,7 +63,7 @@ class Entry:
 
 class ResponseCache:
     def __init__(
-        self, max_entries: int = 4096, max_body: int = 512 * 1024, max_bytes: int = 32 * 1024 * 1024
+        self, max_entries: int = 4096, max_body: int = 512 * 1024, max_bytes: int = 16 * 1024 * 1024
     ) -> None:
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._max_entries = max_entries
