@@ -35,6 +35,8 @@ from mercato.modules.products.schemas import (
     StoreGetProductTypesParams,
     TagTypeListParams,
 )
+from mercato.modules.products.store_routes import store as store_products  # noqa: F401 (found by app.py)
+from mercato.modules.products.store_routes import store_variants  # noqa: F401
 
 admin = admin_router("Products")
 variants_admin = admin_router("Product Variants")
