@@ -133,3 +133,18 @@ async def admin_products(client: httpx.AsyncClient, ctx: Context) -> httpx.Respo
 async def admin_products_pages(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
     """GET /admin/products?limit=20 at a random offset among the first 50 pages (mostly cache misses)."""
     return await client.get("/admin/products", params={"limit": 20, "offset": 20 * ctx.rng.randrange(50)})
+
+
+async def first_region(ctx: Context) -> None:
+    """The first region's id, for priced store requests."""
+    resp = await ctx.require_client().get("/store/regions")
+    regions = resp.json().get("regions", []) if resp.status_code == 200 else []
+    if not regions:
+        raise SetupError(f"GET /store/regions gave no region (HTTP {resp.status_code})")
+    ctx.state["region_id"] = regions[0]["id"]
+
+
+@scenario("store-products", setup=first_region)
+async def store_products(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """GET /store/products?limit=20&region_id=… (published products priced for a region)."""
+    return await client.get("/store/products", params={"limit": 20, "region_id": ctx.state["region_id"]})
