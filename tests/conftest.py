@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +138,23 @@ async def admin(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> htt
 
 def here() -> Path:
     return Path(__file__).parent
+
+
+Events = Callable[[str], Awaitable[list[dict[str, Any]]]]
+
+
+@pytest.fixture
+def events(db: Database) -> Events:
+    """The staged (not yet delivered) events of one name, oldest first."""
+    from sqlalchemy import select
+
+    from mercato.modules.system.models import StagedJob
+
+    async def read(name: str) -> list[dict[str, Any]]:
+        async with db.read_session() as tx:
+            rows = (
+                await tx.execute(select(StagedJob).where(StagedJob.event_name == name).order_by(StagedJob.id))
+            ).scalars()
+            return [dict(r.data) for r in rows]
+
+    return read

@@ -8,12 +8,11 @@ from sqlalchemy import insert, select
 
 from mercato.db.session import Database
 from mercato.modules.customers.models import Address, Customer, CustomerGroup, t_customer_group_customers
-from mercato.modules.system.models import StagedJob
+from tests.conftest import Events  # noqa: F401  (re-exported for the tests)
 
 MakeCustomer = Callable[..., Awaitable[str]]
 MakeGroup = Callable[..., Awaitable[str]]
 Join = Callable[[str, str], Awaitable[None]]
-Events = Callable[[str], Awaitable[list[dict[str, Any]]]]
 
 
 @pytest.fixture
@@ -64,20 +63,6 @@ def make_address(db: Database) -> Callable[..., Awaitable[str]]:
             return address.id
 
     return make
-
-
-@pytest.fixture
-def events(db: Database) -> Events:
-    """The staged (not yet delivered) events of one name, oldest first."""
-
-    async def read(name: str) -> list[dict[str, Any]]:
-        async with db.read_session() as tx:
-            rows = (
-                await tx.execute(select(StagedJob).where(StagedJob.event_name == name).order_by(StagedJob.id))
-            ).scalars()
-            return [dict(r.data) for r in rows]
-
-    return read
 
 
 async def memberships(db: Database) -> set[tuple[str, str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -11,24 +10,9 @@ from sqlalchemy import select
 from mercato.db.session import Database
 from mercato.modules.products.models import Product, ProductSalesChannel
 from mercato.modules.store.models import Store
-from mercato.modules.system.models import StagedJob
+from tests.conftest import Events  # noqa: F401  (re-exported for the tests)
 
-Events = Callable[[str], Awaitable[list[dict[str, Any]]]]
 MakeProduct = Callable[..., Awaitable[str]]
-
-
-@pytest.fixture
-def events(db: Database) -> Events:
-    """The staged (not yet delivered) events of one name, oldest first."""
-
-    async def read(name: str) -> list[dict[str, Any]]:
-        async with db.read_session() as tx:
-            rows = (
-                await tx.execute(select(StagedJob).where(StagedJob.event_name == name).order_by(StagedJob.id))
-            ).scalars()
-            return [dict(r.data) for r in rows]
-
-    return read
 
 
 @pytest.fixture
