@@ -22,7 +22,7 @@ from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.passwords import hash_password
 from mercato.core.present import Tree, load_options, present, relation_tree
-from mercato.core.query import DateFilter, apply_order, apply_search
+from mercato.core.query import DateFilter, apply_date_filter, apply_order, apply_search
 from mercato.modules.customers.models import Customer, CustomerGroup, t_customer_group_customers
 from mercato.modules.customers.schemas import (
     AdminGetCustomerGroupsParams,
@@ -60,15 +60,7 @@ async def _hash(password: str) -> str:
 
 def _apply_dates(stmt: Select[Any], model: type, dates: Mapping[str, DateFilter]) -> Select[Any]:
     for name, op in dates.items():
-        column = getattr(model, name)
-        if op.lt is not None:
-            stmt = stmt.where(column < op.lt)
-        if op.gt is not None:
-            stmt = stmt.where(column > op.gt)
-        if op.lte is not None:
-            stmt = stmt.where(column <= op.lte)
-        if op.gte is not None:
-            stmt = stmt.where(column >= op.gte)
+        stmt = apply_date_filter(stmt, getattr(model, name), op)
     return stmt
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import invalid_data, not_found
 from mercato.core.present import Tree, present, relation_tree
-from mercato.core.query import DateFilter, apply_order
+from mercato.core.query import DateFilter, apply_date_filter, apply_order
 from mercato.modules.currencies.models import Currency
 from mercato.modules.customers.models import CustomerGroup
 from mercato.modules.price_lists.models import PriceList, t_price_list_customer_groups
@@ -171,15 +171,7 @@ def _apply_dates(stmt: Select[Any], model: Any, dates: dict[str, DateFilter | No
     for name, op in dates.items():
         if op is None:
             continue
-        column = getattr(model, name)
-        if op.lt is not None:
-            stmt = stmt.where(column < op.lt)
-        if op.gt is not None:
-            stmt = stmt.where(column > op.gt)
-        if op.lte is not None:
-            stmt = stmt.where(column <= op.lte)
-        if op.gte is not None:
-            stmt = stmt.where(column >= op.gte)
+        stmt = apply_date_filter(stmt, getattr(model, name), op)
     return stmt
 
 

@@ -26,7 +26,7 @@ from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, present, relation_tree
-from mercato.core.query import DateFilter
+from mercato.core.query import DateFilter, apply_date_filter
 from mercato.core.text import kebab_case
 from mercato.modules.categories.models import ProductCategory, t_product_category_product
 from mercato.modules.collections.models import ProductCollection
@@ -194,17 +194,7 @@ async def retrieve_product_json(
 
 
 def _apply_dates(stmt: Select[Any], column: Any, op: DateFilter | None) -> Select[Any]:
-    if op is None:
-        return stmt
-    if op.lt is not None:
-        stmt = stmt.where(column < op.lt)
-    if op.gt is not None:
-        stmt = stmt.where(column > op.gt)
-    if op.lte is not None:
-        stmt = stmt.where(column <= op.lte)
-    if op.gte is not None:
-        stmt = stmt.where(column >= op.gte)
-    return stmt
+    return stmt if op is None else apply_date_filter(stmt, column, op)
 
 
 def _as_list(value: str | list[str] | None) -> list[str] | None:

@@ -20,7 +20,7 @@ from mercato.core.errors import MedusaError, RequestErrors, not_allowed, not_fou
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.present import Tree, load_options, present, relation_tree
-from mercato.core.query import apply_order, apply_search
+from mercato.core.query import apply_date_filter, apply_order, apply_search
 from mercato.modules.products.models import Product, ProductSalesChannel
 from mercato.modules.sales_channels.models import (
     PublishableApiKey,
@@ -86,15 +86,7 @@ def _apply_dates(stmt: Any, model: type, p: ListParams) -> Any:
         # buildQuery: a deleted_at filter is the only way to see soft-deleted rows
         stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
     for name, op in dates.items():
-        column = getattr(model, name)
-        if op.lt is not None:
-            stmt = stmt.where(column < op.lt)
-        if op.gt is not None:
-            stmt = stmt.where(column > op.gt)
-        if op.lte is not None:
-            stmt = stmt.where(column <= op.lte)
-        if op.gte is not None:
-            stmt = stmt.where(column >= op.gte)
+        stmt = apply_date_filter(stmt, getattr(model, name), op)
     return stmt
 
 
