@@ -8,7 +8,8 @@ profiles) first, then adds N published products, each with one option ("Size"), 
 option value each, an eur and a usd price per variant (money_amount + product_variant_money_amount),
 availability in the store's default sales channel and the default shipping profile; and M customers
 with an account. Runs again on the same database add more rows (handles and emails continue the
-numbering). Orders are not generated yet.
+numbering). With --orders K, K placed orders (items, tax lines, a shipping method, a captured
+payment, an address) for the first region; it needs customers and a region with a shipping option.
 
 Rows go in with executemany, --batch-size rows a statement, one transaction per --batch-size
 products; 100,000 products x 3 variants (~2.2 million rows) take a few minutes on SQLite.
@@ -303,8 +304,7 @@ async def generate(
             log(f"customers {customers}/{customers}")
 
         if orders:
-            log(f"orders: not supported yet (--orders {orders} ignored)")
-            summary["orders"] = "not supported yet"
+            counts.update(await _generate_orders(db, orders, rng=rng, batch_size=batch_size))
     finally:
         await db.dispose()
 
@@ -322,6 +322,187 @@ async def generate(
     if parsed.get_backend_name() == "sqlite" and parsed.database and os.path.exists(parsed.database):
         summary["sqlite_file_mb"] = round(os.path.getsize(parsed.database) / 2**20, 1)
     return summary
+
+
+async def _generate_orders(db: Any, orders: int, *, rng: random.Random, batch_size: int) -> dict[str, int]:
+    """Placed orders as cart completion leaves them: 1-3 line items of bench variants with a tax line
+    each, one shipping method, one captured payment, a shipping address; status pending, payment
+    captured, not fulfilled. Customers and the first region (with one of its shipping options) must
+    exist: run with --customers and --demo-seed (or your own regions) first."""
+    from sqlalchemy import text
+
+    from mercato.core.clock import utcnow
+    from mercato.core.ids import generate_id
+    from mercato.modules.carts.models import LineItem, LineItemTaxLine, ShippingMethod
+    from mercato.modules.customers.models import Address, Customer
+    from mercato.modules.orders.models import Order, Payment
+    from mercato.modules.products.models import (
+        MoneyAmount,
+        Product,
+        ProductVariant,
+        ProductVariantMoneyAmount,
+    )
+    from mercato.modules.regions.models import Region
+    from mercato.modules.shipping.models import ShippingOption
+
+    async with db.read_session() as tx:
+        region = (
+            await tx.execute(select(Region).where(Region.deleted_at.is_(None)).limit(1))
+        ).scalar_one_or_none()
+        if region is None:
+            raise SystemExit("--orders needs a region: add --demo-seed (or create regions) first")
+        option = (
+            await tx.execute(
+                select(ShippingOption.id, ShippingOption.amount).where(
+                    ShippingOption.region_id == region.id,
+                    ShippingOption.is_return.is_(False),
+                    ShippingOption.deleted_at.is_(None),
+                )
+            )
+        ).first()
+        if option is None:
+            raise SystemExit(f"--orders needs a shipping option in region {region.id}")
+        customers = (await tx.execute(select(Customer.id, Customer.email).limit(5000))).all()
+        if not customers:
+            raise SystemExit("--orders needs customers: add --customers N")
+        variants = (
+            await tx.execute(
+                select(ProductVariant.id, ProductVariant.title, Product.title, Product.id, MoneyAmount.amount)
+                .join(Product, Product.id == ProductVariant.product_id)
+                .join(ProductVariantMoneyAmount, ProductVariantMoneyAmount.variant_id == ProductVariant.id)
+                .join(MoneyAmount, MoneyAmount.id == ProductVariantMoneyAmount.money_amount_id)
+                .where(MoneyAmount.currency_code == region.currency_code, MoneyAmount.region_id.is_(None))
+                .limit(3000)
+            )
+        ).all()
+        if not variants:
+            raise SystemExit(f"--orders needs variants priced in {region.currency_code}")
+        next_display = (
+            await tx.execute(select(func.coalesce(func.max(Order.display_id), 0)))
+        ).scalar_one() + 1
+    tax_rate = float(region.tax_rate or 0)
+    counts = dict.fromkeys(
+        ("order", "address", "line_item", "line_item_tax_line", "shipping_method", "payment"), 0
+    )
+    tables = {
+        "address": Address.__table__,
+        "order": Order.__table__,
+        "line_item": LineItem.__table__,
+        "line_item_tax_line": LineItemTaxLine.__table__,
+        "shipping_method": ShippingMethod.__table__,
+        "payment": Payment.__table__,
+    }
+    chunk = max(1, batch_size)
+    for start in range(0, orders, chunk):
+        now = utcnow()
+        ts = {"created_at": now, "updated_at": now}
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        for n in range(start, min(start + chunk, orders)):
+            customer_id, email = customers[n % len(customers)]
+            order_id = generate_id("order")
+            address_id = generate_id("addr")
+            rows["address"].append(
+                {
+                    "id": address_id,
+                    "first_name": rng.choice(FIRST_NAMES),
+                    "last_name": rng.choice(LAST_NAMES),
+                    "address_1": f"{rng.randint(1, 200)} Bench Street",
+                    "city": "Copenhagen",
+                    "country_code": "dk",
+                    "postal_code": f"{rng.randint(1000, 9999)}",
+                    **ts,
+                }
+            )
+            subtotal = 0
+            for _ in range(rng.randint(1, 3)):
+                variant_id, variant_title, product_title, product_id, amount = rng.choice(variants)
+                quantity = rng.randint(1, 3)
+                item_id = generate_id("item")
+                rows["line_item"].append(
+                    {
+                        "id": item_id,
+                        "order_id": order_id,
+                        "title": product_title,
+                        "description": variant_title,
+                        "variant_id": variant_id,
+                        "product_id": product_id,
+                        "unit_price": amount,
+                        "quantity": quantity,
+                        "fulfilled_quantity": 0,
+                        "allow_discounts": True,
+                        "has_shipping": True,
+                        "should_merge": True,
+                        "includes_tax": False,
+                        "is_giftcard": False,
+                        "is_return": False,
+                        **ts,
+                    }
+                )
+                rows["line_item_tax_line"].append(
+                    {
+                        "id": generate_id("litl"),
+                        "item_id": item_id,
+                        "rate": tax_rate,
+                        "name": "default",
+                        "code": "default",
+                        **ts,
+                    }
+                )
+                subtotal += amount * quantity
+            shipping = int(option.amount or 0)
+            rows["shipping_method"].append(
+                {
+                    "id": generate_id("sm"),
+                    "order_id": order_id,
+                    "shipping_option_id": option.id,
+                    "price": shipping,
+                    "data": {},
+                    "includes_tax": False,
+                }
+            )
+            total = subtotal + shipping + round((subtotal + shipping) * tax_rate / 100)
+            rows["payment"].append(
+                {
+                    "id": generate_id("pay"),
+                    "order_id": order_id,
+                    "amount": total,
+                    "currency_code": region.currency_code,
+                    "amount_refunded": 0,
+                    "provider_id": "manual",
+                    "data": {},
+                    "captured_at": now,
+                    **ts,
+                }
+            )
+            rows["order"].append(
+                {
+                    "id": order_id,
+                    "status": "pending",
+                    "fulfillment_status": "not_fulfilled",
+                    "payment_status": "captured",
+                    "display_id": next_display + n,
+                    "customer_id": customer_id,
+                    "email": email,
+                    "region_id": region.id,
+                    "currency_code": region.currency_code,
+                    "shipping_address_id": address_id,
+                    "billing_address_id": address_id,
+                    "metadata": {},
+                    **ts,
+                }
+            )
+        async with db.writer.begin() as conn:
+            for name, table in tables.items():
+                await _insert(conn, table, rows[name], batch_size)
+                counts[name] += len(rows[name])
+        log(f"orders {min(start + chunk, orders)}/{orders}")
+    if not db.is_sqlite:
+        # display ids were given explicitly: move the sequence past them for orders placed later
+        async with db.writer.begin() as conn:
+            await conn.execute(
+                text("SELECT setval('order_display_id_seq', (SELECT max(display_id) FROM \"order\"))")
+            )
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:

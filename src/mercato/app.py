@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redirect_slashes=False,
     )
     app.state.settings = settings
-    app.state.events = EventBus()
+    app.state.events = EventBus(settings)
     app.state.cache = ResponseCache()
     app.state.unknown_route_guard = _admin_credentials_first
     if database is not None:

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     # Folder the local notification and file providers write to.
     data_dir: str = "./mercato-data"
+    # Folder the `local` notification provider writes each notification to (one JSON file each).
+    notification_outbox: str = "./mercato-data/notifications"
 
     @classmethod
     def settings_customise_sources(

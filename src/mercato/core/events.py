@@ -9,9 +9,12 @@ Several processes may deliver at once: on PostgreSQL rows are claimed with SKIP 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import pkgutil
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +27,34 @@ log = logging.getLogger("mercato.events")
 Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
 MAX_ATTEMPTS = 5
 
+# The session a handler runs in: the delivery pass's own transaction (the one that deletes the
+# staged job), so a handler's writes commit together with the event's removal (and, on SQLite,
+# without waiting on the delivery's own write lock).
+_DELIVERY_SESSION: ContextVar[AsyncSession | None] = ContextVar("mercato_delivery_session", default=None)
+
+
+def delivery_session() -> AsyncSession | None:
+    """Inside an event handler: the delivery transaction (flush, never commit); else None."""
+    return _DELIVERY_SESSION.get()
+
+
+def install_subscribers(bus: EventBus, settings: Any) -> None:
+    """Subscribers of the domains: every `mercato.modules.<domain>.subscribers` module with an
+    `install(bus, settings)` function is called once."""
+    import mercato.modules as modules
+
+    for info in sorted(pkgutil.iter_modules(modules.__path__), key=lambda i: i.name):
+        name = f"mercato.modules.{info.name}.subscribers"
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        install = getattr(mod, "install", None)
+        if callable(install):
+            install(bus, settings)
+
 
 def emit(
     tx: AsyncSession, event_name: str, data: dict[str, Any], options: dict[str, Any] | None = None
@@ -33,9 +64,13 @@ def emit(
 
 
 class EventBus:
-    def __init__(self) -> None:
+    def __init__(self, settings: Any | None = None) -> None:
+        """With `settings`, the domains' subscribers (see `install_subscribers`) are installed."""
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
         self._wake = asyncio.Event()
+        self.settings = settings
+        if settings is not None:
+            install_subscribers(self, settings)
 
     def subscribe(self, event_name: str, handler: Handler) -> None:
         """`event_name` "*" receives every event."""
@@ -56,6 +91,7 @@ class EventBus:
                 attempts = int((job.options or {}).get("attempts", 0))
                 if attempts >= MAX_ATTEMPTS:
                     continue
+                token = _DELIVERY_SESSION.set(tx)
                 try:
                     for handler in self._handlers.get(job.event_name, []) + self._handlers.get("*", []):
                         await handler(job.event_name, job.data)
@@ -63,6 +99,8 @@ class EventBus:
                     log.exception("event %s (%s) failed, attempt %d", job.event_name, job.id, attempts + 1)
                     job.options = {**(job.options or {}), "attempts": attempts + 1}
                     continue
+                finally:
+                    _DELIVERY_SESSION.reset(token)
                 await tx.delete(job)
                 handled += 1
             await tx.commit()

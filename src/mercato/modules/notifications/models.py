@@ -1,13 +1,18 @@
 """Tables of the notifications domain, as Medusa 1.20 creates them (drafted by sqlacodegen)."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, DateTime, ForeignKeyConstraint, Index, PrimaryKeyConstraint, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.types import JSONB
+
+if TYPE_CHECKING:
+    from mercato.modules.customers.models import Customer
 
 
 class NotificationProvider(Base):
@@ -48,3 +53,30 @@ class Notification(Base):
     customer_id: Mapped[str | None] = mapped_column(String)
     parent_id: Mapped[str | None] = mapped_column(String)
     provider_id: Mapped[str | None] = mapped_column(String)
+
+    # Medusa's relations (models/notification.ts); read-only, loaded explicitly
+    customer: Mapped[Customer | None] = relationship(
+        "Customer",
+        primaryjoin="foreign(Notification.customer_id) == Customer.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    parent_notification: Mapped[Notification | None] = relationship(
+        "Notification",
+        primaryjoin="foreign(Notification.parent_id) == remote(Notification.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    resends: Mapped[list[Notification]] = relationship(
+        "Notification",
+        primaryjoin="remote(foreign(Notification.parent_id)) == Notification.id",
+        order_by="(Notification.created_at, Notification.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    provider: Mapped[NotificationProvider | None] = relationship(
+        "NotificationProvider",
+        primaryjoin="foreign(Notification.provider_id) == NotificationProvider.id",
+        lazy="raise",
+        viewonly=True,
+    )

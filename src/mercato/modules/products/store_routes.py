@@ -26,6 +26,7 @@ from mercato.modules.products.schemas import (
     is_string_or_strings,
 )
 from mercato.modules.sales_channels.deps import PublishableKeyScope
+from mercato.modules.store_customers.deps import OptionalCustomer
 
 store = public_router("/store", "Products")
 store_variants = public_router("/store", "Product Variants")
@@ -120,6 +121,7 @@ def _refused(exc: store_service.RequestErrors) -> Response:
 async def store_list_products(
     p: Annotated[StoreGetProductsParams, Depends(params(StoreGetProductsParams))],
     scope: PublishableKeyScope,
+    customer_id: OptionalCustomer,
     tx: Tx,
 ) -> Response:
     selection, keep = store_service.store_selection(p.expand, p.fields, is_list=True)
@@ -140,6 +142,7 @@ async def store_list_products(
         region_id=p.region_id,
         currency_code=p.currency_code,
         cart_id=p.cart_id,
+        customer_id=customer_id,
     )
     return Response(
         orjson.dumps({"products": products, "count": count, "offset": p.offset, "limit": p.limit}),
@@ -153,6 +156,7 @@ async def store_get_product(
     product_id: str,
     p: Annotated[StoreGetProductsProductParams, Depends(params(StoreGetProductsProductParams))],
     scope: PublishableKeyScope,
+    customer_id: OptionalCustomer,
     tx: Tx,
 ) -> Response:
     try:
@@ -169,6 +173,7 @@ async def store_get_product(
         region_id=p.region_id,
         currency_code=p.currency_code,
         cart_id=p.cart_id,
+        customer_id=customer_id,
     )
     return Response(orjson.dumps({"product": products[0]}), media_type="application/json")
 
@@ -251,6 +256,7 @@ class StoreGetVariantsVariantParams(Rules):
 async def store_list_variants(
     p: Annotated[StoreGetVariantsParams, Depends(params(StoreGetVariantsParams))],
     scope: PublishableKeyScope,
+    customer_id: OptionalCustomer,
     tx: Tx,
 ) -> Response:
     try:
@@ -260,7 +266,13 @@ async def store_list_variants(
     selection = store_service.variant_selection(p.expand, p.fields, is_list=True)
     ids = await store_service.list_store_variants(tx, p)
     variants = await store_service.store_variants(
-        tx, ids, selection, region_id=p.region_id, currency_code=p.currency_code, cart_id=p.cart_id
+        tx,
+        ids,
+        selection,
+        region_id=p.region_id,
+        currency_code=p.currency_code,
+        cart_id=p.cart_id,
+        customer_id=customer_id,
     )
     return Response(orjson.dumps({"variants": variants}), media_type="application/json")
 
@@ -271,6 +283,7 @@ async def store_get_variant(
     variant_id: str,
     p: Annotated[StoreGetVariantsVariantParams, Depends(params(StoreGetVariantsVariantParams))],
     scope: PublishableKeyScope,
+    customer_id: OptionalCustomer,
     tx: Tx,
 ) -> Response:
     try:
@@ -281,6 +294,12 @@ async def store_get_variant(
     selection = store_service.variant_selection(p.expand, p.fields, is_list=False)
     await store_service.get_store_variant(tx, variant_id)
     variants = await store_service.store_variants(
-        tx, [variant_id], selection, region_id=p.region_id, currency_code=p.currency_code, cart_id=p.cart_id
+        tx,
+        [variant_id],
+        selection,
+        region_id=p.region_id,
+        currency_code=p.currency_code,
+        cart_id=p.cart_id,
+        customer_id=customer_id,
     )
     return Response(orjson.dumps({"variant": variants[0]}), media_type="application/json")

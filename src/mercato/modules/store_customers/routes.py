@@ -19,8 +19,10 @@ from mercato.modules.store_customers.schemas import (
     StorePostAuthReq,
     StorePostCustomersCustomerAddressesAddressReq,
     StorePostCustomersCustomerAddressesReq,
+    StorePostCustomersCustomerPasswordTokenReq,
     StorePostCustomersCustomerReq,
     StorePostCustomersReq,
+    StorePostCustomersResetPasswordReq,
 )
 
 auth = public_router("/store", "Store Auth")
@@ -86,6 +88,23 @@ async def create_customer(
     response = JSON({"customer": await service.retrieve(tx, customer.id, service.CUSTOMER_TREE)})
     await start_session(tx, response, {"customer_id": customer.id}, request)
     return response
+
+
+@store.post("/customers/password-token")
+async def password_token(
+    tx: Tx, body: Annotated[StorePostCustomersCustomerPasswordTokenReq | None, Body()] = None
+) -> Response:
+    data = body_or_empty(StorePostCustomersCustomerPasswordTokenReq, body)
+    await service.generate_reset_password_token(tx, data.email)
+    return Response(status_code=204)
+
+
+@store.post("/customers/password-reset")
+async def password_reset(
+    tx: Tx, body: Annotated[StorePostCustomersResetPasswordReq | None, Body()] = None
+) -> Response:
+    customer_id = await service.reset_password(tx, body_or_empty(StorePostCustomersResetPasswordReq, body))
+    return ok({"customer": await service.retrieve(tx, customer_id, {})})
 
 
 @store.get("/customers/me")

@@ -157,3 +157,23 @@ class StorePostCustomersCustomerAddressesAddressReq(Validated):
     country_code: str | None = None
     province: str | None = None
     postal_code: str | None = None
+
+
+class StorePostCustomersCustomerPasswordTokenReq(Validated):
+    """reset-password-token.ts."""
+
+    __rules__ = {"email": Prop((is_email,))}
+    email: str
+
+
+class StorePostCustomersResetPasswordReq(Validated):
+    """reset-password.ts."""
+
+    __rules__ = {
+        "email": Prop((is_email,)),
+        "token": Prop((is_string,)),
+        "password": Prop((is_string,)),
+    }
+    email: str
+    token: str
+    password: str

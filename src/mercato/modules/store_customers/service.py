@@ -4,8 +4,10 @@ authenticateCustomer, CustomerService.create/update/retrieve as the Store routes
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
+import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +25,7 @@ from mercato.modules.store_customers.schemas import (
     StorePostCustomersCustomerAddressesReq,
     StorePostCustomersCustomerReq,
     StorePostCustomersReq,
+    StorePostCustomersResetPasswordReq,
 )
 
 # api/routes/store/auth/index.ts defaultRelations is ["orders", "orders.items", "shipping_addresses"];
@@ -67,6 +70,66 @@ async def update_me(tx: AsyncSession, customer_id: str, data: StorePostCustomers
         customer.password_hash = await asyncio.to_thread(hash_password, data.password)
     await tx.flush()
     emit(tx, customers.CUSTOMER_EVENTS["updated"], customers.present_customer(customer))
+
+
+# ---- password reset (reset-password-token.ts, reset-password.ts) ---------------------------------
+
+RESET_TOKEN_SECONDS = 15 * 60
+INVALID_RESET_TOKEN = "Invalid or expired password reset token"
+
+
+async def generate_reset_password_token(tx: AsyncSession, email: str) -> str | None:
+    """reset-password-token.ts + CustomerService.generateResetPasswordToken: for a registered
+    customer, a JWT {customer_id, exp: now + 15 min} signed (HS256) with the customer's password
+    hash, announced by `customer.password_reset`; an unknown email does nothing (the route answers
+    204 either way)."""
+    customer = await customers.customer_by_email(tx, email, has_account=True)
+    if customer is None:
+        return None
+    now = int(time.time())
+    # jsonwebtoken's sign adds `iat` after the given claims
+    payload = {"customer_id": customer.id, "exp": now + RESET_TOKEN_SECONDS, "iat": now}
+    token = jwt.encode(payload, customer.password_hash or "", algorithm="HS256")
+    emit(
+        tx,
+        customers.CUSTOMER_EVENTS["password_reset"],
+        {
+            "id": customer.id,
+            "email": customer.email,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "token": token,
+        },
+    )
+    return token
+
+
+def _verify_reset_token(token: str, secret: str | None) -> dict[str, Any]:
+    """jsonwebtoken's verify(token, secret): a malformed, badly signed or expired token throws an
+    error Medusa's handler does not know, hence its 500 `unknown_error`."""
+    if not secret:
+        raise MedusaError("unknown_error", "secret or public key must be provided")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, secret, algorithms=["HS256", "HS384", "HS512"], options={"verify_iat": False}
+        )
+    except jwt.PyJWTError as exc:
+        raise MedusaError("unknown_error", str(exc)) from exc
+    return claims
+
+
+async def reset_password(tx: AsyncSession, data: StorePostCustomersResetPasswordReq) -> str:
+    """reset-password.ts: the token must verify with the customer's current password hash (so it
+    works once) and name that customer; then CustomerService.update({password}). Returns the id."""
+    customer = await customers.customer_by_email(tx, data.email, has_account=True)
+    claims = _verify_reset_token(data.token, customer.password_hash) if customer is not None else None
+    if customer is None or claims is None or claims.get("customer_id") != customer.id:
+        raise MedusaError("unauthorized", INVALID_RESET_TOKEN)
+    if data.password:
+        customer.password_hash = await asyncio.to_thread(hash_password, data.password)
+    await tx.flush()
+    emit(tx, customers.CUSTOMER_EVENTS["updated"], customers.present_customer(customer))
+    return customer.id
 
 
 # ---- addresses -------------------------------------------------------------------------------
