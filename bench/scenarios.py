@@ -148,3 +148,118 @@ async def first_region(ctx: Context) -> None:
 async def store_products(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
     """GET /store/products?limit=20&region_id=… (published products priced for a region)."""
     return await client.get("/store/products", params={"limit": 20, "region_id": ctx.state["region_id"]})
+
+
+# --- checkout and orders --------------------------------------------------------------------------
+
+
+async def checkout_setup(ctx: Context) -> None:
+    """A region, a variant with stock priced there and a shipping option of that region, all read
+    through the Store API. Prefers the variant with the most stock (or a backorderable one), so that
+    a long run does not sell out."""
+    client = ctx.require_client()
+    await first_region(ctx)
+    region_id = ctx.state["region_id"]
+    resp = await client.get("/store/products", params={"limit": 100, "region_id": region_id})
+    best: tuple[int, str] | None = None
+    for product in resp.json().get("products", []) if resp.status_code == 200 else []:
+        if product.get("is_giftcard"):
+            continue
+        for variant in product.get("variants", []):
+            if variant.get("calculated_price") is None:
+                continue
+            stock = (
+                10**9
+                if (variant.get("allow_backorder") or not variant.get("manage_inventory"))
+                else int(variant.get("inventory_quantity") or 0)
+            )
+            if best is None or stock > best[0]:
+                best = (stock, variant["id"])
+    if best is None or best[0] <= 0:
+        raise SetupError(f"no variant with stock priced in region {region_id}")
+    ctx.state["variant_id"] = best[1]
+    resp = await client.get("/store/shipping-options", params={"region_id": region_id})
+    options = (
+        [o for o in resp.json().get("shipping_options", []) if not o.get("is_return")]
+        if resp.status_code == 200
+        else []
+    )
+    if not options:
+        raise SetupError(f"no shipping option in region {region_id}")
+    ctx.state["option_id"] = options[0]["id"]
+    region = (await client.get(f"/store/regions/{region_id}")).json()["region"]
+    ctx.state["country_code"] = region["countries"][0]["iso_2"]
+
+
+@scenario("checkout", setup=checkout_setup)
+async def checkout(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """The 7-request Store checkout (cart, item, email + address, shipping, payment sessions, manual,
+    complete); one "request" of the run is one placed order. Python tool only."""
+    resp = await client.post("/store/carts", json={"region_id": ctx.state["region_id"]})
+    if resp.status_code != 200:
+        return resp
+    cart = f"/store/carts/{resp.json()['cart']['id']}"
+    n = ctx.rng.randrange(10**9)
+    steps: list[tuple[str, dict[str, Any] | None]] = [
+        (f"{cart}/line-items", {"variant_id": ctx.state["variant_id"], "quantity": 1}),
+        (
+            cart,
+            {
+                "email": f"bench-shopper-{n}@example.com",
+                "shipping_address": {
+                    "first_name": "Bench",
+                    "last_name": "Shopper",
+                    "address_1": "1 Load Street",
+                    "city": "Copenhagen",
+                    "postal_code": "2100",
+                    "country_code": ctx.state["country_code"],
+                },
+            },
+        ),
+        (f"{cart}/shipping-methods", {"option_id": ctx.state["option_id"]}),
+        (f"{cart}/payment-sessions", None),
+        (f"{cart}/payment-session", {"provider_id": "manual"}),
+        (f"{cart}/complete", None),
+    ]
+    for path, body in steps:
+        resp = await client.post(path, json=body)
+        if resp.status_code != 200:
+            return resp
+    if resp.json().get("type") != "order":
+        return httpx.Response(409, request=resp.request, text="completion did not place an order")
+    return resp
+
+
+async def draft_order_setup(ctx: Context) -> None:
+    await admin_login(ctx)
+    await checkout_setup(ctx)
+
+
+@scenario("draft-order-pay", setup=draft_order_setup)
+async def draft_order_pay(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """POST /admin/draft-orders (one variant item, one shipping method) then POST …/pay (Mark Paid);
+    one "request" of the run is one order. Python tool only."""
+    resp = await client.post(
+        "/admin/draft-orders",
+        json={
+            "email": f"bench-draft-{ctx.rng.randrange(10**9)}@example.com",
+            "region_id": ctx.state["region_id"],
+            "items": [{"variant_id": ctx.state["variant_id"], "quantity": 1}],
+            "shipping_methods": [{"option_id": ctx.state["option_id"]}],
+        },
+    )
+    if resp.status_code != 200:
+        return resp
+    return await client.post(f"/admin/draft-orders/{resp.json()['draft_order']['id']}/pay")
+
+
+@scenario("admin-orders", setup=admin_login)
+async def admin_orders(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """GET /admin/orders?limit=20 with the default relations (issue 6: ≥ 500 req/s with 10,000 orders)."""
+    return await client.get("/admin/orders", params={"limit": 20})
+
+
+@scenario("admin-orders-pages", setup=admin_login)
+async def admin_orders_pages(client: httpx.AsyncClient, ctx: Context) -> httpx.Response:
+    """GET /admin/orders?limit=20 at a random offset among the first 50 pages (mostly cache misses)."""
+    return await client.get("/admin/orders", params={"limit": 20, "offset": 20 * ctx.rng.randrange(50)})

@@ -63,7 +63,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("data")
-    return Settings(database_url=database_url, data_dir=str(data), notification_outbox=str(data / "notifications"))
+    return Settings(
+        database_url=database_url, data_dir=str(data), notification_outbox=str(data / "notifications")
+    )
 
 
 async def _empty_tables(db: Database) -> None:

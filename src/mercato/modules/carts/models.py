@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import CartTypeEnum, PaymentSessionStatusEnum, enum_values
@@ -353,3 +353,101 @@ class LineItemTaxLine(Base):
     item_id: Mapped[str] = mapped_column(String, nullable=False)
     code: Mapped[str | None] = mapped_column(String)
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
+
+
+# ---- read-only relations (Medusa's names), loaded with selectinload ---------------------------
+# Writes go through FK columns and join rows; these only feed responses and totals.
+
+Cart.items = relationship(  # type: ignore[attr-defined]
+    LineItem,
+    primaryjoin=lambda: Cart.id == foreign(LineItem.cart_id),
+    order_by=lambda: (LineItem.created_at, LineItem.id),
+    lazy="raise",
+    viewonly=True,
+)
+Cart.shipping_methods = relationship(  # type: ignore[attr-defined]
+    ShippingMethod,
+    primaryjoin=lambda: Cart.id == foreign(ShippingMethod.cart_id),
+    order_by=lambda: ShippingMethod.id,
+    lazy="raise",
+    viewonly=True,
+)
+Cart.payment_sessions = relationship(  # type: ignore[attr-defined]
+    PaymentSession,
+    primaryjoin=lambda: Cart.id == foreign(PaymentSession.cart_id),
+    order_by=lambda: PaymentSession.id,
+    lazy="raise",
+    viewonly=True,
+)
+Cart.region = relationship(  # type: ignore[attr-defined]
+    "Region", primaryjoin="foreign(Cart.region_id) == Region.id", lazy="raise", viewonly=True
+)
+Cart.customer = relationship(  # type: ignore[attr-defined]
+    "Customer", primaryjoin="foreign(Cart.customer_id) == Customer.id", lazy="raise", viewonly=True
+)
+Cart.sales_channel = relationship(  # type: ignore[attr-defined]
+    "SalesChannel",
+    primaryjoin="foreign(Cart.sales_channel_id) == SalesChannel.id",
+    lazy="raise",
+    viewonly=True,
+)
+Cart.payment = relationship(  # type: ignore[attr-defined]
+    "Payment", primaryjoin="foreign(Cart.payment_id) == Payment.id", lazy="raise", viewonly=True
+)
+Cart.shipping_address = relationship(  # type: ignore[attr-defined]
+    "Address", primaryjoin="foreign(Cart.shipping_address_id) == Address.id", lazy="raise", viewonly=True
+)
+Cart.billing_address = relationship(  # type: ignore[attr-defined]
+    "Address", primaryjoin="foreign(Cart.billing_address_id) == Address.id", lazy="raise", viewonly=True
+)
+Cart.discounts = relationship(  # type: ignore[attr-defined]
+    "Discount",
+    secondary=t_cart_discounts,
+    primaryjoin=lambda: Cart.id == t_cart_discounts.c.cart_id,
+    secondaryjoin="Discount.id == cart_discounts.c.discount_id",
+    order_by="Discount.id",
+    lazy="raise",
+    viewonly=True,
+)
+Cart.gift_cards = relationship(  # type: ignore[attr-defined]
+    "GiftCard",
+    secondary=t_cart_gift_cards,
+    primaryjoin=lambda: Cart.id == t_cart_gift_cards.c.cart_id,
+    secondaryjoin="GiftCard.id == cart_gift_cards.c.gift_card_id",
+    order_by="GiftCard.id",
+    lazy="raise",
+    viewonly=True,
+)
+LineItem.variant = relationship(  # type: ignore[attr-defined]
+    "ProductVariant",
+    primaryjoin="foreign(LineItem.variant_id) == ProductVariant.id",
+    lazy="raise",
+    viewonly=True,
+)
+LineItem.adjustments = relationship(  # type: ignore[attr-defined]
+    LineItemAdjustment,
+    primaryjoin=lambda: LineItem.id == foreign(LineItemAdjustment.item_id),
+    order_by=lambda: LineItemAdjustment.id,
+    lazy="raise",
+    viewonly=True,
+)
+LineItem.tax_lines = relationship(  # type: ignore[attr-defined]
+    LineItemTaxLine,
+    primaryjoin=lambda: LineItem.id == foreign(LineItemTaxLine.item_id),
+    order_by=lambda: LineItemTaxLine.id,
+    lazy="raise",
+    viewonly=True,
+)
+ShippingMethod.shipping_option = relationship(  # type: ignore[attr-defined]
+    "ShippingOption",
+    primaryjoin="foreign(ShippingMethod.shipping_option_id) == ShippingOption.id",
+    lazy="raise",
+    viewonly=True,
+)
+ShippingMethod.tax_lines = relationship(  # type: ignore[attr-defined]
+    ShippingMethodTaxLine,
+    primaryjoin=lambda: ShippingMethod.id == foreign(ShippingMethodTaxLine.shipping_method_id),
+    order_by=lambda: ShippingMethodTaxLine.id,
+    lazy="raise",
+    viewonly=True,
+)

@@ -478,3 +478,218 @@ class OrderItemChange(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(True))
     original_line_item_id: Mapped[str | None] = mapped_column(String)
     line_item_id: Mapped[str | None] = mapped_column(String)
+
+
+# ---- read-only relations (Medusa's names), loaded with selectinload ---------------------------
+# Writes go through FK columns and join rows; these only feed responses and totals.
+
+from sqlalchemy.orm import foreign, relationship  # noqa: E402
+
+from mercato.modules.carts.models import LineItem, ShippingMethod  # noqa: E402
+
+Order.items = relationship(  # type: ignore[attr-defined]
+    LineItem,
+    primaryjoin=lambda: Order.id == foreign(LineItem.order_id),
+    order_by=lambda: (LineItem.created_at, LineItem.id),
+    lazy="raise",
+    viewonly=True,
+)
+Order.shipping_methods = relationship(  # type: ignore[attr-defined]
+    ShippingMethod,
+    primaryjoin=lambda: Order.id == foreign(ShippingMethod.order_id),
+    order_by=lambda: ShippingMethod.id,
+    lazy="raise",
+    viewonly=True,
+)
+Order.payments = relationship(  # type: ignore[attr-defined]
+    Payment,
+    primaryjoin=lambda: Order.id == foreign(Payment.order_id),
+    order_by=lambda: (Payment.created_at, Payment.id),
+    lazy="raise",
+    viewonly=True,
+)
+Order.refunds = relationship(  # type: ignore[attr-defined]
+    Refund,
+    primaryjoin=lambda: Order.id == foreign(Refund.order_id),
+    order_by=lambda: (Refund.created_at, Refund.id),
+    lazy="raise",
+    viewonly=True,
+)
+Order.fulfillments = relationship(  # type: ignore[attr-defined]
+    Fulfillment,
+    primaryjoin=lambda: Order.id == foreign(Fulfillment.order_id),
+    order_by=lambda: (Fulfillment.created_at, Fulfillment.id),
+    lazy="raise",
+    viewonly=True,
+)
+Order.region = relationship(  # type: ignore[attr-defined]
+    "Region", primaryjoin="foreign(Order.region_id) == Region.id", lazy="raise", viewonly=True
+)
+Order.currency = relationship(  # type: ignore[attr-defined]
+    "Currency", primaryjoin="foreign(Order.currency_code) == Currency.code", lazy="raise", viewonly=True
+)
+Order.customer = relationship(  # type: ignore[attr-defined]
+    "Customer", primaryjoin="foreign(Order.customer_id) == Customer.id", lazy="raise", viewonly=True
+)
+Order.sales_channel = relationship(  # type: ignore[attr-defined]
+    "SalesChannel",
+    primaryjoin="foreign(Order.sales_channel_id) == SalesChannel.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.billing_address = relationship(  # type: ignore[attr-defined]
+    "Address", primaryjoin="foreign(Order.billing_address_id) == Address.id", lazy="raise", viewonly=True
+)
+Order.shipping_address = relationship(  # type: ignore[attr-defined]
+    "Address", primaryjoin="foreign(Order.shipping_address_id) == Address.id", lazy="raise", viewonly=True
+)
+Order.cart = relationship(  # type: ignore[attr-defined]
+    "Cart", primaryjoin="foreign(Order.cart_id) == Cart.id", lazy="raise", viewonly=True
+)
+Order.draft_order = relationship(  # type: ignore[attr-defined]
+    DraftOrder,
+    primaryjoin=lambda: foreign(Order.draft_order_id) == DraftOrder.id,
+    lazy="raise",
+    viewonly=True,
+)
+Order.discounts = relationship(  # type: ignore[attr-defined]
+    "Discount",
+    secondary=t_order_discounts,
+    primaryjoin=lambda: Order.id == t_order_discounts.c.order_id,
+    secondaryjoin="Discount.id == order_discounts.c.discount_id",
+    order_by="Discount.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.gift_cards = relationship(  # type: ignore[attr-defined]
+    "GiftCard",
+    secondary=t_order_gift_cards,
+    primaryjoin=lambda: Order.id == t_order_gift_cards.c.order_id,
+    secondaryjoin="GiftCard.id == order_gift_cards.c.gift_card_id",
+    order_by="GiftCard.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.gift_card_transactions = relationship(  # type: ignore[attr-defined]
+    "GiftCardTransaction",
+    primaryjoin="Order.id == foreign(GiftCardTransaction.order_id)",
+    order_by="GiftCardTransaction.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.returns = relationship(  # type: ignore[attr-defined]
+    "Return",
+    primaryjoin="Order.id == foreign(Return.order_id)",
+    order_by="Return.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.swaps = relationship(  # type: ignore[attr-defined]
+    "Swap", primaryjoin="Order.id == foreign(Swap.order_id)", order_by="Swap.id", lazy="raise", viewonly=True
+)
+Order.claims = relationship(  # type: ignore[attr-defined]
+    "ClaimOrder",
+    primaryjoin="Order.id == foreign(ClaimOrder.order_id)",
+    order_by="ClaimOrder.id",
+    lazy="raise",
+    viewonly=True,
+)
+Order.edits = relationship(  # type: ignore[attr-defined]
+    OrderEdit,
+    primaryjoin=lambda: Order.id == foreign(OrderEdit.order_id),
+    order_by=lambda: OrderEdit.id,
+    lazy="raise",
+    viewonly=True,
+)
+Fulfillment.items = relationship(  # type: ignore[attr-defined]
+    FulfillmentItem,
+    primaryjoin=lambda: Fulfillment.id == foreign(FulfillmentItem.fulfillment_id),
+    order_by=lambda: FulfillmentItem.item_id,
+    lazy="raise",
+    viewonly=True,
+)
+Fulfillment.tracking_links = relationship(  # type: ignore[attr-defined]
+    TrackingLink,
+    primaryjoin=lambda: (
+        (Fulfillment.id == foreign(TrackingLink.fulfillment_id)) & TrackingLink.deleted_at.is_(None)
+    ),
+    order_by=lambda: (TrackingLink.created_at, TrackingLink.id),
+    lazy="raise",
+    viewonly=True,
+)
+Fulfillment.order = relationship(  # type: ignore[attr-defined]
+    Order, primaryjoin=lambda: foreign(Fulfillment.order_id) == Order.id, lazy="raise", viewonly=True
+)
+Fulfillment.provider = relationship(  # type: ignore[attr-defined]
+    "FulfillmentProvider",
+    primaryjoin="foreign(Fulfillment.provider_id) == FulfillmentProvider.id",
+    lazy="raise",
+    viewonly=True,
+)
+FulfillmentItem.item = relationship(  # type: ignore[attr-defined]
+    LineItem, primaryjoin=lambda: foreign(FulfillmentItem.item_id) == LineItem.id, lazy="raise", viewonly=True
+)
+FulfillmentItem.fulfillment = relationship(  # type: ignore[attr-defined]
+    Fulfillment,
+    primaryjoin=lambda: foreign(FulfillmentItem.fulfillment_id) == Fulfillment.id,
+    lazy="raise",
+    viewonly=True,
+)
+DraftOrder.order = relationship(  # type: ignore[attr-defined]
+    Order, primaryjoin=lambda: foreign(DraftOrder.order_id) == Order.id, lazy="raise", viewonly=True
+)
+DraftOrder.cart = relationship(  # type: ignore[attr-defined]
+    "Cart", primaryjoin="foreign(DraftOrder.cart_id) == Cart.id", lazy="raise", viewonly=True
+)
+
+
+# --- payments relationships --- (owned by the PAYMENTS engineer; Medusa's relation names)
+def _payments_relationships() -> None:
+    from sqlalchemy.orm import relationship
+
+    from mercato.modules.carts.models import Cart, PaymentSession
+    from mercato.modules.regions.models import Region
+
+    Payment.order = relationship(
+        Order,
+        primaryjoin=Payment.order_id == Order.id,
+        foreign_keys=[Payment.order_id],
+        lazy="raise",
+        viewonly=True,
+    )
+    Payment.cart = relationship(
+        Cart,
+        primaryjoin=Payment.cart_id == Cart.id,
+        foreign_keys=[Payment.cart_id],
+        lazy="raise",
+        viewonly=True,
+    )
+
+    PaymentCollection.region = relationship(
+        Region,
+        primaryjoin=PaymentCollection.region_id == Region.id,
+        foreign_keys=[PaymentCollection.region_id],
+        lazy="raise",
+        viewonly=True,
+    )
+    PaymentCollection.payment_sessions = relationship(
+        PaymentSession,
+        secondary=t_payment_collection_sessions,
+        primaryjoin=PaymentCollection.id == t_payment_collection_sessions.c.payment_collection_id,
+        secondaryjoin=PaymentSession.id == t_payment_collection_sessions.c.payment_session_id,
+        order_by=PaymentSession.created_at,
+        lazy="raise",
+        viewonly=True,
+    )
+    PaymentCollection.payments = relationship(
+        Payment,
+        secondary=t_payment_collection_payments,
+        primaryjoin=PaymentCollection.id == t_payment_collection_payments.c.payment_collection_id,
+        secondaryjoin=Payment.id == t_payment_collection_payments.c.payment_id,
+        order_by=Payment.created_at,
+        lazy="raise",
+        viewonly=True,
+    )
+
+
+_payments_relationships()

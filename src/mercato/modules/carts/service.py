@@ -1,0 +1,1234 @@
+"""Store carts: Medusa's CartService / LineItemService / ShippingOptionService rules for carts
+(services/cart.ts, services/line-item.ts, services/shipping-option.ts, v1.20).
+
+Every amount shown comes from `mercato.pricing.totals.cart_totals`; this module only gathers the
+rows (in a bounded number of queries) and writes what Medusa writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.clock import utcnow
+from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
+from mercato.core.events import emit
+from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.modules.carts.models import (
+    Cart,
+    CustomShippingOption,
+    LineItem,
+    LineItemAdjustment,
+    LineItemTaxLine,
+    PaymentSession,
+    ShippingMethod,
+    ShippingMethodTaxLine,
+    t_cart_discounts,
+    t_cart_gift_cards,
+)
+from mercato.modules.customers.models import Address, Customer
+from mercato.modules.customers.service import create_customer, customer_by_email
+from mercato.modules.discounts import cart_rules
+from mercato.modules.discounts.models import Discount
+from mercato.modules.gift_cards.models import GiftCard
+from mercato.modules.price_lists.pricing_service import price_variants, pricing_context
+from mercato.modules.products.models import Product, ProductSalesChannel, ProductVariant
+from mercato.modules.regions.models import Region
+from mercato.modules.sales_channels.models import SalesChannel
+from mercato.modules.shipping.models import ShippingOption
+from mercato.modules.store.models import Store
+from mercato.modules.taxes.lines import tax_lines_map
+from mercato.modules.taxes.models import TaxRate
+from mercato.pricing import totals as T
+from mercato.pricing.taxes import float4
+
+# api/routes/store/carts/index.ts defaultStoreCartRelations (+ sales_channel, the flag is on) and
+# the relations CartService.retrieveWithTotals adds for its totals.
+CART_TREE: Tree = relation_tree(
+    [
+        "billing_address",
+        "discounts.rule",
+        "gift_cards",
+        "items.adjustments",
+        "items.tax_lines",
+        "items.variant.product.profiles",
+        "payment",
+        "payment_sessions",
+        "region.countries",
+        "region.payment_providers",
+        "sales_channel",
+        "shipping_address",
+        "shipping_methods.shipping_option",
+        "shipping_methods.tax_lines",
+    ]
+)
+
+INSUFFICIENT_INVENTORY = "insufficient_inventory"
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CartView:
+    """A loaded cart with what its JSON needs beyond the ORM rows."""
+
+    cart: Cart
+    totals: T.Totals
+    include_tax: bool
+    region_tax_rates: list[TaxRate]
+    with_customer: bool = False
+
+
+async def _cart_row(tx: AsyncSession, cart_id: str, tree: Tree | None = None, *, lock: bool = False) -> Cart:
+    stmt = select(Cart).where(Cart.id == cart_id, Cart.deleted_at.is_(None))
+    if lock:
+        # concurrent changes of one cart queue up (PostgreSQL); SQLite has one writer anyway
+        stmt = stmt.with_for_update()
+    if tree:
+        stmt = stmt.options(*load_options(Cart, tree)).execution_options(populate_existing=True)
+    cart = (await tx.execute(stmt)).scalar_one_or_none()
+    if cart is None:
+        raise not_found(f"Cart with {cart_id} was not found")
+    return cart
+
+
+def _totals_inputs(
+    cart: Any,
+) -> tuple[list[T.LineItem], list[T.ShippingMethod], list[T.Discount], list[T.GiftCard]]:
+    items = [
+        T.LineItem(
+            id=i.id,
+            unit_price=i.unit_price,
+            quantity=i.quantity,
+            includes_tax=bool(i.includes_tax),
+            is_return=bool(i.is_return),
+            allow_discounts=bool(i.allow_discounts),
+            is_giftcard=bool(i.is_giftcard),
+            tax_lines=tuple(
+                T.TaxLine(rate=float4(t.rate) or 0, name=t.name, code=t.code) for t in i.tax_lines
+            ),
+            adjustments=tuple((a.discount_id, float(a.amount)) for a in i.adjustments),
+            variant_id=i.variant_id,
+            product_id=i.variant.product_id if i.variant is not None else None,
+        )
+        for i in cart.items
+    ]
+    methods = [
+        T.ShippingMethod(
+            id=m.id,
+            price=m.price,
+            includes_tax=bool(m.includes_tax),
+            tax_lines=tuple(
+                T.TaxLine(rate=float4(t.rate) or 0, name=t.name, code=t.code) for t in m.tax_lines
+            ),
+        )
+        for m in cart.shipping_methods
+    ]
+    discounts = [
+        T.Discount(
+            id=d.id,
+            code=d.code,
+            rule_type=d.rule.type,
+            value=d.rule.value,
+            allocation=d.rule.allocation,
+            is_disabled=bool(d.is_disabled),
+        )
+        for d in cart.discounts
+        if d.rule is not None
+    ]
+    gift_cards = [
+        T.GiftCard(
+            id=g.id, balance=g.balance, tax_rate=float4(g.tax_rate) if g.tax_rate is not None else None
+        )
+        for g in cart.gift_cards
+    ]
+    return items, methods, discounts, gift_cards
+
+
+async def compute_totals(tx: AsyncSession, cart: Cart, *, force_taxes: bool = False) -> tuple[T.Totals, bool]:
+    """CartService.decorateTotals for a cart loaded with CART_TREE."""
+    region: Region = cart.region  # type: ignore[attr-defined]
+    include_tax = bool(force_taxes or region.automatic_taxes)
+    items, methods, discounts, gift_cards = _totals_inputs(cart)
+    tax_lines = None
+    if include_tax:
+        tax_lines = await tax_lines_map(tx, region, cart.items, cart.shipping_methods)  # type: ignore[attr-defined]
+    totals = T.cart_totals(
+        items,
+        methods,
+        discounts=discounts,
+        gift_cards=gift_cards,
+        include_tax=include_tax,
+        gift_cards_taxable=bool(region.gift_cards_taxable),
+        region_tax_rate=float4(region.tax_rate) or 0,
+        tax_lines=tax_lines,
+    )
+    return totals, include_tax
+
+
+async def load_cart_view(
+    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False, with_customer: bool = False
+) -> CartView:
+    cart = await _cart_row(tx, cart_id, {**CART_TREE, "customer": {}} if with_customer else CART_TREE)
+    totals, include_tax = await compute_totals(tx, cart, force_taxes=force_taxes)
+    rates = list(
+        (
+            await tx.execute(select(TaxRate).where(TaxRate.region_id == cart.region_id).order_by(TaxRate.id))
+        ).scalars()
+    )
+    return CartView(cart, totals, include_tax, rates, with_customer)
+
+
+async def retrieve_cart_with_totals(
+    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False
+) -> tuple[Cart, T.Totals]:
+    """The cart (CART_TREE loaded) and its totals; 404 "Cart with {id} was not found"."""
+    view = await load_cart_view(tx, cart_id, force_taxes=force_taxes)
+    return view.cart, view.totals
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+
+def _tax_line_json(line: Any, owner_key: str, owner_id: str) -> dict[str, Any]:
+    return {"rate": line.rate, "name": line.name, "code": line.code, owner_key: owner_id}
+
+
+def _item_json(item: Any, view: CartView) -> dict[str, Any]:
+    out = present(item)
+    assert out is not None
+    out["adjustments"] = [present(a) for a in item.adjustments]
+    totals = view.totals.items.get(item.id)
+    if view.include_tax and not item.is_return and totals is not None:
+        out["tax_lines"] = [_tax_line_json(t, "item_id", item.id) for t in totals.tax_lines]
+    else:
+        out["tax_lines"] = [_persisted_tax_line(t) for t in item.tax_lines]
+    variant = item.variant
+    if variant is None:
+        out["variant"] = None
+    else:
+        v = present(variant)
+        assert v is not None
+        product = variant.product
+        if product is not None:
+            p = present(product, {"profiles": {}})
+            assert p is not None
+            profiles = p.get("profiles") or []
+            p["profile"] = profiles[0] if profiles else None
+            p["profile_id"] = profiles[0]["id"] if profiles else None
+            v["product"] = p
+        else:
+            v["product"] = None
+        out["variant"] = v
+    if totals is not None:
+        out.update(
+            subtotal=totals.subtotal,
+            discount_total=totals.discount_total,
+            total=totals.total,
+            original_total=totals.original_total,
+            original_tax_total=totals.original_tax_total,
+            tax_total=totals.tax_total,
+            raw_discount_total=totals.raw_discount_total,
+        )
+    return out
+
+
+def _persisted_tax_line(line: Any) -> dict[str, Any]:
+    out = present(line)
+    assert out is not None
+    out["rate"] = float4(out["rate"])
+    return out
+
+
+def _method_json(method: Any, view: CartView, *, with_option: bool = True) -> dict[str, Any]:
+    out = present(method, {"shipping_option": {}} if with_option else {})
+    assert out is not None
+    totals = view.totals.shipping_methods.get(method.id)
+    if view.include_tax and totals is not None:
+        out["tax_lines"] = [_tax_line_json(t, "shipping_method_id", method.id) for t in totals.tax_lines]
+    else:
+        out["tax_lines"] = [_persisted_tax_line(t) for t in method.tax_lines]
+    if totals is not None:
+        out.update(
+            original_total=totals.original_total,
+            total=totals.total,
+            subtotal=totals.subtotal,
+            original_tax_total=totals.original_tax_total,
+            tax_total=totals.tax_total,
+        )
+    return out
+
+
+def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict[str, Any]:
+    """Medusa's store cart JSON: columns, default relations, computed tax lines and every total.
+
+    `totals_relations_only`: only the relations CartService.retrieveWithTotals adds by itself (what
+    POST /store/carts/{id}/taxes answers: no billing address, payment, sessions, sales channel,
+    region countries/providers or shipping options). `view.customer` set: a `customer` key too
+    (POST /store/carts/{id}/line-items loads it). The cart-level raw_discount_total is left out:
+    Medusa's cleanResponseData omits it (the items keep theirs)."""
+    cart: Any = view.cart
+    full = not totals_relations_only
+    out: dict[str, Any] = {"object": "cart"}
+    columns = present(cart)
+    assert columns is not None
+    out.update(columns)
+    if full:
+        out["billing_address"] = present(cart.billing_address)
+    if view.with_customer:
+        out["customer"] = present(cart.customer)
+    out["discounts"] = [present(d, {"rule": {}}) for d in cart.discounts]
+    out["gift_cards"] = [present(g) for g in cart.gift_cards]
+    out["items"] = [_item_json(i, view) for i in cart.items]
+    if full:
+        out["payment"] = present(cart.payment)
+        out["payment_sessions"] = [present(s) for s in cart.payment_sessions]
+    region = present(cart.region, {"countries": {}, "payment_providers": {}} if full else {})
+    if region is not None:
+        region["tax_rate"] = float4(region["tax_rate"])
+        region["tax_rates"] = [_rate_json(r) for r in view.region_tax_rates]
+    out["region"] = region
+    if full:
+        out["sales_channel"] = present(cart.sales_channel)
+    out["shipping_address"] = present(cart.shipping_address)
+    out["shipping_methods"] = [_method_json(m, view, with_option=full) for m in cart.shipping_methods]
+    t = view.totals
+    out.update(
+        subtotal=t.subtotal,
+        discount_total=t.discount_total,
+        item_tax_total=t.item_tax_total,
+        shipping_total=t.shipping_total,
+        shipping_tax_total=t.shipping_tax_total,
+        tax_total=t.tax_total,
+        gift_card_total=t.gift_card_total,
+        gift_card_tax_total=t.gift_card_tax_total,
+        total=t.total,
+    )
+    return out
+
+
+def _rate_json(rate: TaxRate) -> dict[str, Any]:
+    out = present(rate)
+    assert out is not None
+    out["rate"] = float4(out["rate"])
+    return out
+
+
+async def cart_response(
+    tx: AsyncSession,
+    cart_id: str,
+    *,
+    force_taxes: bool = False,
+    with_customer: bool = False,
+    totals_relations_only: bool = False,
+) -> dict[str, Any]:
+    """`{"cart": ...}` as the store cart routes answer (see present_cart for the options)."""
+    view = await load_cart_view(tx, cart_id, force_taxes=force_taxes, with_customer=with_customer)
+    return {"cart": present_cart(view, totals_relations_only=totals_relations_only)}
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+async def _region(tx: AsyncSession, region_id: str) -> Region:
+    region = (
+        await tx.execute(
+            select(Region)
+            .where(Region.id == region_id, Region.deleted_at.is_(None))
+            .options(*load_options(Region, {"countries": {}}))
+        )
+    ).scalar_one_or_none()
+    if region is None:
+        raise not_found(f"Region with {region_id} was not found")
+    return region
+
+
+def _region_codes(region: Region) -> list[str]:
+    return [c.iso_2 for c in region.countries]
+
+
+async def validated_sales_channel(tx: AsyncSession, sales_channel_id: str | None) -> SalesChannel:
+    """CartService.getValidatedSalesChannel: the given channel, else the store's default."""
+    if sales_channel_id is not None:
+        channel = (
+            await tx.execute(
+                select(SalesChannel).where(
+                    SalesChannel.id == sales_channel_id, SalesChannel.deleted_at.is_(None)
+                )
+            )
+        ).scalar_one_or_none()
+        if channel is None:
+            raise not_found(f"Sales channel with id: {sales_channel_id} was not found")
+    else:
+        channel = (
+            await tx.execute(
+                select(SalesChannel)
+                .join(Store, Store.default_sales_channel_id == SalesChannel.id)
+                .where(SalesChannel.deleted_at.is_(None))
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if channel is None:
+            raise invalid_data("The store has no default sales channel")
+    if channel.is_disabled:
+        raise invalid_data(f'Unable to assign the cart to a disabled Sales Channel "{channel.name}"')
+    return channel
+
+
+async def _customer(tx: AsyncSession, customer_id: str) -> Customer:
+    customer = (
+        await tx.execute(select(Customer).where(Customer.id == customer_id, Customer.deleted_at.is_(None)))
+    ).scalar_one_or_none()
+    if customer is None:
+        raise not_found(f"Customer with id: {customer_id} was not found")
+    return customer
+
+
+async def _guest_customer(tx: AsyncSession, email: str) -> Customer:
+    """CartService.createOrFetchGuestCustomerFromEmail_."""
+    customer = await customer_by_email(tx, email, has_account=False)
+    if customer is None:
+        customer = await create_customer(tx, {"email": email})
+    return customer
+
+
+async def _delete_shipping_methods(tx: AsyncSession, method_ids: Sequence[str]) -> None:
+    if not method_ids:
+        return
+    await tx.execute(
+        delete(ShippingMethodTaxLine).where(ShippingMethodTaxLine.shipping_method_id.in_(method_ids))
+    )
+    await tx.execute(delete(ShippingMethod).where(ShippingMethod.id.in_(method_ids)))
+
+
+async def _cart_method_ids(tx: AsyncSession, cart_id: str) -> list[str]:
+    return list(
+        (await tx.execute(select(ShippingMethod.id).where(ShippingMethod.cart_id == cart_id))).scalars()
+    )
+
+
+async def _delete_items(tx: AsyncSession, item_ids: Sequence[str]) -> None:
+    if not item_ids:
+        return
+    await tx.execute(delete(LineItemAdjustment).where(LineItemAdjustment.item_id.in_(item_ids)))
+    await tx.execute(delete(LineItemTaxLine).where(LineItemTaxLine.item_id.in_(item_ids)))
+    await tx.execute(delete(LineItem).where(LineItem.id.in_(item_ids)))
+
+
+_ADJUST_TREE: Tree = relation_tree(["items.variant.product", "items.adjustments", "discounts.rule", "region"])
+
+
+async def refresh_adjustments(tx: AsyncSession, cart_id: str) -> None:
+    """CartService.refreshAdjustments_: drop the discount adjustments of the non-return items and
+    create them anew for the cart's discounts."""
+    await tx.flush()
+    cart: Any = await _cart_row(tx, cart_id, _ADJUST_TREE)
+    await cart_rules.refresh_adjustments(tx, cart, cart.discounts)
+
+
+def _updated(tx: AsyncSession, cart_id: str) -> None:
+    emit(tx, "cart.updated", {"id": cart_id})
+
+
+async def _touch(tx: AsyncSession, cart_id: str) -> None:
+    await tx.execute(update(Cart).where(Cart.id == cart_id).values(updated_at=utcnow()))
+
+
+async def sync_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
+    """What the store cart routes do after a change: a cart with payment sessions gets them set
+    anew for its new total (CartService.setPaymentSessions, owned by the payments module)."""
+    await tx.flush()
+    has_sessions = (
+        await tx.execute(select(PaymentSession.id).where(PaymentSession.cart_id == cart_id).limit(1))
+    ).first()
+    if has_sessions is None:
+        return
+    from mercato.modules.payments.cart_sessions import set_payment_sessions
+
+    await set_payment_sessions(tx, cart_id)
+
+
+# ---- line items ------------------------------------------------------------------------------
+
+
+@dataclass
+class NewLine:
+    variant_id: str
+    quantity: int
+    metadata: Any = None
+
+
+async def _variant_price(
+    tx: AsyncSession, variant_id: str, quantity: int, region_id: str, customer_id: str | None
+) -> dict[str, Any]:
+    ctx = await pricing_context(
+        tx, region_id=region_id, customer_id=customer_id, quantity=quantity, include_discount_prices=True
+    )
+    return (await price_variants(tx, [variant_id], ctx)).get(variant_id, {})
+
+
+async def generate_lines(
+    tx: AsyncSession, lines: Sequence[NewLine], region_id: str, customer_id: str | None
+) -> list[dict[str, Any]]:
+    """LineItemService.generate: a line item (unsaved values) per requested variant."""
+    ids = [line.variant_id for line in lines]
+    variants = {
+        v.id: v
+        for v in (
+            await tx.execute(
+                select(ProductVariant)
+                .where(ProductVariant.id.in_(ids), ProductVariant.deleted_at.is_(None))
+                .options(*load_options(ProductVariant, {"product": {}}))
+            )
+        ).scalars()
+    }
+    missing = [v for v in dict.fromkeys(ids) if v not in variants]
+    if missing:
+        raise invalid_data(
+            f"Unable to generate the line items, some variant has not been found: {', '.join(missing)}"
+        )
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        variant = variants[line.variant_id]
+        product: Product = variant.product
+        pricing = await _variant_price(tx, variant.id, line.quantity, region_id, customer_id)
+        unit_price = pricing.get("calculated_price")
+        if unit_price is None:
+            name = variant.title if variant.title is not None else (product.title or variant.id)
+            raise invalid_data(f'Cannot generate line item for variant "{name}" without a price')
+        out.append(
+            {
+                "unit_price": unit_price,
+                "title": product.title,
+                "description": variant.title,
+                "thumbnail": product.thumbnail,
+                "variant_id": variant.id,
+                "quantity": line.quantity or 1,
+                "allow_discounts": bool(product.discountable),
+                "is_giftcard": bool(product.is_giftcard),
+                "metadata_": line.metadata or {},
+                "should_merge": True,
+                "includes_tax": bool(pricing.get("calculated_price_includes_tax")),
+                "_product_id": variant.product_id,
+                "_variant": variant,
+            }
+        )
+    return out
+
+
+def _covers(variant: ProductVariant, quantity: int) -> bool:
+    """ProductVariantInventoryService.confirmInventory without an inventory module."""
+    if not variant.manage_inventory or variant.allow_backorder:
+        return True
+    return variant.inventory_quantity >= quantity
+
+
+async def add_or_update_lines(tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]]) -> None:
+    """CartService.addOrUpdateLineItems (validateSalesChannels on)."""
+    cart = await _cart_row(tx, cart_id)
+    if cart.sales_channel_id:
+        product_ids = {line["_product_id"] for line in lines}
+        in_channel = set(
+            (
+                await tx.execute(
+                    select(ProductSalesChannel.product_id).where(
+                        ProductSalesChannel.product_id.in_(product_ids),
+                        ProductSalesChannel.sales_channel_id == cart.sales_channel_id,
+                    )
+                )
+            ).scalars()
+        )
+        invalid = [line["title"] for line in lines if line["_product_id"] not in in_channel]
+        if invalid:
+            raise invalid_data(
+                f"The products [{' - '.join(invalid)}] must belongs to the sales channel on which "
+                "the cart has been created."
+            )
+    existing_rows = (
+        await tx.execute(
+            select(LineItem).where(
+                LineItem.cart_id == cart_id,
+                LineItem.variant_id.in_([line["variant_id"] for line in lines]),
+                LineItem.should_merge.is_(True),
+            )
+        )
+    ).scalars()
+    existing = {row.variant_id: row for row in existing_rows}
+    for line in lines:
+        variant: ProductVariant = line["_variant"]
+        current = existing.get(line["variant_id"]) if line["should_merge"] else None
+        if current is not None and (current.metadata_ or {}) != (line["metadata_"] or {}):
+            current = None
+        quantity = line["quantity"] + (current.quantity if current is not None else 0)
+        if quantity < 1:
+            # Medusa lets the database refuse it (a 500); Mercato answers 400
+            raise invalid_data("quantity must be greater than 0")
+        if not _covers(variant, quantity):
+            raise MedusaError(
+                "not_allowed",
+                f"Variant with id: {variant.id} does not have the required inventory",
+                INSUFFICIENT_INVENTORY,
+            )
+        if current is not None:
+            current.quantity = quantity
+            current.has_shipping = False
+            pricing = await _variant_price(tx, variant.id, quantity, cart.region_id, cart.customer_id)
+            if pricing.get("calculated_price") is not None:
+                current.unit_price = pricing["calculated_price"]
+        else:
+            values = {k: v for k, v in line.items() if not k.startswith("_")}
+            tx.add(LineItem(**values, has_shipping=False, cart_id=cart_id))
+    await tx.flush()
+    await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
+    await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+    await refresh_adjustments(tx, cart_id)
+    _updated(tx, cart_id)
+
+
+async def add_line_item(
+    tx: AsyncSession, cart_id: str, variant_id: str, quantity: int, metadata: Any, customer_id: str | None
+) -> None:
+    """POST /store/carts/{id}/line-items."""
+    cart = await _cart_row(tx, cart_id, lock=True)
+    if not quantity:
+        raise invalid_data(
+            "Unable to generate the line item because one or more required argument(s) are missing. "
+            "Ensure quantity, regionId, and variantId are passed"
+        )
+    if not variant_id:
+        raise invalid_data(
+            "Unable to generate the line item because one or more required argument(s) are missing. "
+            "Ensure variant id is passed"
+        )
+    lines = await generate_lines(
+        tx, [NewLine(variant_id, quantity, metadata)], cart.region_id, customer_id or cart.customer_id
+    )
+    await add_or_update_lines(tx, cart_id, lines)
+    await sync_payment_sessions(tx, cart_id)
+
+
+async def update_line_item(
+    tx: AsyncSession, cart_id: str, line_id: str, quantity: int, metadata: Any
+) -> None:
+    """POST /store/carts/{id}/line-items/{line_id}: quantity 0 removes the line."""
+    if quantity == 0:
+        await remove_line_item(tx, cart_id, line_id)
+        return
+    cart = await _cart_row(tx, cart_id, {"items": {"variant": {}}}, lock=True)
+    item = next((i for i in cart.items if i.id == line_id), None)  # type: ignore[attr-defined]
+    if item is None:
+        raise invalid_data("Could not find the line item")
+    if quantity < 0:
+        raise invalid_data("quantity must be greater than 0")
+    variant = item.variant
+    if variant is not None:
+        if not _covers(variant, quantity):
+            raise MedusaError(
+                "not_allowed", "Inventory doesn't cover the desired quantity", INSUFFICIENT_INVENTORY
+            )
+        pricing = await _variant_price(tx, variant.id, quantity, cart.region_id, cart.customer_id)
+        if pricing.get("calculated_price") is not None:
+            item.unit_price = pricing["calculated_price"]
+    await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+    item.quantity = quantity
+    item.metadata_ = metadata or {}
+    await tx.flush()
+    await refresh_adjustments(tx, cart_id)
+    _updated(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id)
+
+
+async def remove_line_item(tx: AsyncSession, cart_id: str, line_id: str) -> None:
+    """CartService.removeLineItem: an id that is not in the cart changes nothing."""
+    cart = await _cart_row(tx, cart_id, {"items": {}}, lock=True)
+    if any(i.id == line_id for i in cart.items):  # type: ignore[attr-defined]
+        await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+        await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
+        await _delete_items(tx, [line_id])
+        await refresh_adjustments(tx, cart_id)
+        _updated(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id)
+
+
+# ---- cart create / update --------------------------------------------------------------------
+
+
+async def _first_region_id(tx: AsyncSession) -> str:
+    region_id = (
+        await tx.execute(
+            select(Region.id)
+            .where(Region.deleted_at.is_(None))
+            .order_by(Region.created_at, Region.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if region_id is None:
+        raise invalid_data("A region is required to create a cart")
+    return region_id
+
+
+async def create_cart(
+    tx: AsyncSession,
+    data: Any,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    customer_id: str | None,
+    key_channels: list[str] | None,
+) -> str:
+    """POST /store/carts (create-cart.ts + CartService.create)."""
+    sales_channel_id = data.sales_channel_id
+    if key_channels and sales_channel_id and sales_channel_id not in key_channels:
+        # validateSalesChannelParam: collected in req.errors, answered by Medusa's wrap
+        raise RequestErrors(
+            [
+                f"Provided sales channel id param: {sales_channel_id} is not associated with the "
+                "Publishable API Key passed in the header of the request."
+            ]
+        )
+    region_id = data.region_id if data.region_id is not None else await _first_region_id(tx)
+    if not sales_channel_id and key_channels:
+        if len(key_channels) > 1:
+            raise MedusaError(
+                "unexpected_state",
+                "The PublishableApiKey provided in the request header has multiple associated sales "
+                "channels.",
+            )
+        sales_channel_id = key_channels[0]
+    context: dict[str, Any] = {"ip": ip, "user_agent": user_agent}
+    if isinstance(data.context, dict):
+        context.update(data.context)
+    channel = await validated_sales_channel(tx, sales_channel_id)
+    cart = Cart(region_id=region_id, context=context, sales_channel_id=channel.id)
+    if customer_id:
+        customer = await _customer(tx, customer_id)
+        cart.customer_id = customer.id
+        cart.email = customer.email
+    region = await _region(tx, region_id)
+    codes = _region_codes(region)
+    shipping: Address | None = None
+    if data.country_code:
+        code = data.country_code.lower()
+        if code not in codes:
+            raise not_allowed("Shipping country not in region")
+        shipping = Address(country_code=code)
+    elif len(codes) == 1:
+        shipping = Address(country_code=codes[0])
+    if shipping is not None:
+        tx.add(shipping)
+        await tx.flush()
+        cart.shipping_address_id = shipping.id
+    tx.add(cart)
+    await tx.flush()
+    emit(tx, "cart.created", {"id": cart.id})
+    if data.items:
+        lines = await generate_lines(
+            tx,
+            [NewLine(i["variant_id"], i["quantity"]) for i in data.items],
+            region_id,
+            customer_id,
+        )
+        await add_or_update_lines(tx, cart.id, lines)
+    return cart.id
+
+
+_UPDATE_TREE: Tree = relation_tree(
+    [
+        "items.variant.product",
+        "shipping_methods.shipping_option",
+        "shipping_address",
+        "billing_address",
+        "gift_cards",
+        "region.countries",
+        "payment_sessions",
+        "discounts.rule",
+    ]
+)
+
+
+async def _reprice_items(tx: AsyncSession, cart: Any, region_id: str, customer_id: str | None) -> None:
+    """CartService.updateUnitPrices_: each item at its price in the region/for the customer; an item
+    whose variant has no price there is removed."""
+    await _region(tx, region_id)
+    for item in list(cart.items):
+        if not item.variant_id:
+            continue
+        pricing = await _variant_price(tx, item.variant_id, item.quantity, region_id, customer_id)
+        if pricing.get("calculated_price") is not None:
+            item.unit_price = pricing["calculated_price"]
+            item.has_shipping = False
+        else:
+            await _delete_items(tx, [item.id])
+    await tx.flush()
+
+
+async def _address_by_id(tx: AsyncSession, address_id: str) -> Address:
+    address = (await tx.execute(select(Address).where(Address.id == address_id))).scalar_one_or_none()
+    if address is None:
+        raise not_found(f"Address with id {address_id} was not found")
+    return address
+
+
+def _address_values(payload: dict[str, Any]) -> dict[str, Any]:
+    values = {("metadata_" if k == "metadata" else k): v for k, v in payload.items()}
+    if isinstance(values.get("country_code"), str):
+        values["country_code"] = values["country_code"].lower()
+    return values
+
+
+async def _set_address(
+    tx: AsyncSession, cart: Any, kind: str, value: dict[str, Any] | str | None, region_codes: list[str] | None
+) -> None:
+    """updateBillingAddress_ / updateShippingAddress_ (region_codes: the shipping country check)."""
+    column = f"{kind}_address_id"
+    if value is None:
+        if kind == "shipping":
+            setattr(cart, column, None)
+        return
+    if isinstance(value, str):
+        address = await _address_by_id(tx, value)
+        if (
+            region_codes is not None
+            and address.country_code
+            and address.country_code.lower() not in region_codes
+        ):
+            raise invalid_data("Shipping country must be in the cart region")
+        setattr(cart, column, address.id)
+        return
+    values = _address_values(value)
+    if region_codes is not None and values.get("country_code") and values["country_code"] not in region_codes:
+        raise invalid_data("Shipping country must be in the cart region")
+    current_id = getattr(cart, column)
+    if current_id:
+        await tx.execute(update(Address).where(Address.id == current_id).values(**values))
+    else:
+        address = Address(**values)
+        tx.add(address)
+        await tx.flush()
+        setattr(cart, column, address.id)
+
+
+async def _set_region(tx: AsyncSession, cart: Any, region_id: str, country_code: str | None) -> None:
+    """CartService.setRegion_."""
+    if cart.completed_at or cart.payment_authorized_at:
+        raise not_allowed("Cannot change the region of a completed cart")
+    region = await _region(tx, region_id)
+    codes = _region_codes(region)
+    cart.region_id = region.id
+    current = await tx.get(Address, cart.shipping_address_id) if cart.shipping_address_id else None
+    if country_code is not None:
+        code = country_code.lower()
+        if code not in codes:
+            raise not_allowed("Country not available in region")
+        if current is not None:
+            current.country_code = code
+        else:
+            address = Address(country_code=code)
+            tx.add(address)
+            await tx.flush()
+            cart.shipping_address_id = address.id
+    else:
+        new_code = codes[0] if len(codes) == 1 else None
+        if current is not None:
+            current.country_code = new_code
+        else:
+            address = Address(country_code=new_code)
+            tx.add(address)
+            await tx.flush()
+            cart.shipping_address_id = address.id
+    await _delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
+    if cart.discounts:
+        from mercato.modules.discounts.models import t_discount_regions
+
+        valid = set(
+            (
+                await tx.execute(
+                    select(t_discount_regions.c.discount_id).where(
+                        t_discount_regions.c.discount_id.in_([d.id for d in cart.discounts]),
+                        t_discount_regions.c.region_id == region_id,
+                    )
+                )
+            ).scalars()
+        )
+        dropped = [d.id for d in cart.discounts if d.id not in valid]
+        if dropped:
+            await tx.execute(
+                delete(t_cart_discounts).where(
+                    t_cart_discounts.c.cart_id == cart.id, t_cart_discounts.c.discount_id.in_(dropped)
+                )
+            )
+    await tx.execute(delete(t_cart_gift_cards).where(t_cart_gift_cards.c.cart_id == cart.id))
+    if cart.payment_sessions:
+        await tx.execute(delete(PaymentSession).where(PaymentSession.cart_id == cart.id))
+    await tx.flush()
+    await refresh_adjustments(tx, cart.id)
+
+
+async def _restore_shipping_prices(tx: AsyncSession, cart_id: str) -> None:
+    """adjustFreeShipping_(cart, false): each method back at its option's amount."""
+    rows = (
+        await tx.execute(
+            select(ShippingMethod.id, ShippingOption.amount)
+            .join(ShippingOption, ShippingOption.id == ShippingMethod.shipping_option_id)
+            .where(ShippingMethod.cart_id == cart_id)
+        )
+    ).all()
+    for method_id, amount in rows:
+        await tx.execute(
+            update(ShippingMethod).where(ShippingMethod.id == method_id).values(price=amount or 0)
+        )
+
+
+async def _free_shipping(tx: AsyncSession, cart_id: str) -> None:
+    await tx.execute(update(ShippingMethod).where(ShippingMethod.cart_id == cart_id).values(price=0))
+
+
+async def _discounts_by_codes(tx: AsyncSession, codes: Sequence[str]) -> list[Discount]:
+    """DiscountService.listByCodes."""
+    normalized = [c.upper().strip() for c in codes]
+    found = list(
+        (
+            await tx.execute(
+                select(Discount)
+                .where(Discount.code.in_(normalized), Discount.deleted_at.is_(None))
+                .options(*load_options(Discount, {"rule": {}}))
+            )
+        ).scalars()
+    )
+    if len(found) != len(codes):
+        raise not_found(f"Discounts with code [{', '.join(normalized)}] was not found")
+    return found
+
+
+async def apply_discounts(tx: AsyncSession, cart: Any, current: list[Any], codes: Sequence[str]) -> list[Any]:
+    """CartService.applyDiscounts: the cart's new discount list (at most one non-free-shipping
+    discount, at most one free-shipping one; the new ones win)."""
+    discounts = await _discounts_by_codes(tx, codes)
+    for discount in discounts:
+        await cart_rules.validate_discount_for_cart(tx, discount, cart)
+    rules = {d.id: d.rule for d in discounts}
+    new_map = {d.id: d for d in discounts}
+    for d in current:
+        new_map.pop(d.id, None)
+    to_parse = [*current, *new_map.values()]
+    saw_not_shipping = False
+    result: list[Any] = []
+    for d in to_parse:
+        rule_type = d.rule.type if d.rule is not None else None
+        chosen: Any
+        if rule_type == "free_shipping":
+            # Medusa compares with the rule of the same id among the new codes; for a discount that
+            # is not among them the lookup fails (it only works because new discounts come last)
+            new_rule = rules.get(d.id)
+            chosen = new_map.get(d.id) if new_rule is not None and new_rule.type == rule_type else d
+        else:
+            if saw_not_shipping:
+                continue
+            saw_not_shipping = True
+            new_rule = rules.get(d.id)
+            chosen = new_map.get(d.id) if new_rule is not None and new_rule.type != "free_shipping" else d
+        if chosen is not None:
+            result.append(chosen)
+    return result
+
+
+async def _save_discounts(tx: AsyncSession, cart_id: str, discount_ids: Sequence[str]) -> None:
+    await tx.execute(delete(t_cart_discounts).where(t_cart_discounts.c.cart_id == cart_id))
+    unique = list(dict.fromkeys(discount_ids))
+    if unique:
+        await tx.execute(insert(t_cart_discounts), [{"cart_id": cart_id, "discount_id": d} for d in unique])
+
+
+async def _apply_gift_card(tx: AsyncSession, cart: Any, code: str, chosen: list[GiftCard]) -> None:
+    """CartService.applyGiftCard_."""
+    card = (
+        await tx.execute(select(GiftCard).where(GiftCard.code == code, GiftCard.deleted_at.is_(None)))
+    ).scalar_one_or_none()
+    if card is None:
+        raise not_found(f"Gift card with code: {code} was not found")
+    if card.is_disabled:
+        raise not_allowed("The gift card is disabled")
+    if card.region_id != cart.region_id:
+        raise invalid_data("The gift card cannot be used in the current region")
+    if all(c.id != card.id for c in chosen):
+        chosen.append(card)
+
+
+async def update_cart(
+    tx: AsyncSession, cart_id: str, data: Any, fields: set[str], *, sync_sessions: bool = True
+) -> None:
+    """CartService.update for the store's StorePostCartsCartReq (`fields`: the keys the body had)."""
+    cart: Any = await _cart_row(tx, cart_id, _UPDATE_TREE, lock=True)
+    original_email = cart.email
+    original_customer = cart.customer_id
+    if data.customer_id:
+        customer = await _customer(tx, data.customer_id)
+        cart.customer_id = customer.id
+        cart.email = customer.email
+    elif data.email is not None:
+        customer = await _guest_customer(tx, data.email)
+        cart.customer_id = customer.id
+        cart.email = customer.email
+    if data.customer_id is not None or data.region_id is not None:
+        await _reprice_items(tx, cart, data.region_id or cart.region_id, data.customer_id or cart.customer_id)
+        # autoflush writes the customer change before the reload
+        cart = await _cart_row(tx, cart_id, _UPDATE_TREE)
+    if data.region_id is not None and cart.region_id != data.region_id:
+        shipping = data.shipping_address if isinstance(data.shipping_address, dict) else {}
+        country = data.country_code or (shipping or {}).get("country_code")
+        await _set_region(tx, cart, data.region_id, country)
+        cart = await _cart_row(tx, cart_id, _UPDATE_TREE)
+    if "billing_address" in fields:
+        await _set_address(tx, cart, "billing", data.billing_address, None)
+    if "shipping_address" in fields:
+        codes = _region_codes(await _region(tx, cart.region_id))
+        await _set_address(tx, cart, "shipping", data.shipping_address, codes)
+    if data.sales_channel_id is not None and data.sales_channel_id != cart.sales_channel_id:
+        channel = await validated_sales_channel(tx, data.sales_channel_id)
+        await _drop_items_outside_channel(tx, cart, channel.id)
+        cart.sales_channel_id = channel.id
+    await tx.flush()
+    if data.discounts is not None:
+        previous = list(cart.discounts)
+        if data.discounts:
+            new = await apply_discounts(tx, cart, [], [d["code"] for d in data.discounts])
+            await _save_discounts(tx, cart_id, [d.id for d in new])
+            has_free = any(d.rule is not None and d.rule.type == "free_shipping" for d in new)
+            if any(d.rule is not None and d.rule.type == "free_shipping" for d in previous) and not has_free:
+                await _restore_shipping_prices(tx, cart_id)
+            if has_free:
+                await _free_shipping(tx, cart_id)
+            if any(d.rule is not None and d.rule.type != "free_shipping" for d in new):
+                await refresh_adjustments(tx, cart_id)
+        else:
+            await _save_discounts(tx, cart_id, [])
+            await refresh_adjustments(tx, cart_id)
+    if "gift_cards" in fields:
+        chosen: list[GiftCard] = []
+        for entry in data.gift_cards or []:
+            await _apply_gift_card(tx, cart, entry["code"], chosen)
+        await tx.execute(delete(t_cart_gift_cards).where(t_cart_gift_cards.c.cart_id == cart_id))
+        if chosen:
+            await tx.execute(
+                insert(t_cart_gift_cards), [{"cart_id": cart_id, "gift_card_id": c.id} for c in chosen]
+            )
+    if "context" in fields:
+        merged = dict(cart.context or {})
+        if isinstance(data.context, dict):
+            merged.update(data.context)
+        cart.context = merged
+    cart.updated_at = utcnow()
+    await tx.flush()
+    if (data.email and data.email.lower() != (original_email or "")) or (
+        data.customer_id and data.customer_id != original_customer
+    ):
+        emit(tx, "cart.customer_updated", {"id": cart_id})
+    _updated(tx, cart_id)
+    if data.region_id is None and sync_sessions:
+        await sync_payment_sessions(tx, cart_id)
+
+
+async def _drop_items_outside_channel(tx: AsyncSession, cart: Any, channel_id: str) -> None:
+    """CartService.onSalesChannelChange."""
+    product_of = {i.id: i.variant.product_id for i in cart.items if i.variant is not None}
+    if not product_of:
+        return
+    keep = set(
+        (
+            await tx.execute(
+                select(ProductSalesChannel.product_id).where(
+                    ProductSalesChannel.product_id.in_(set(product_of.values())),
+                    ProductSalesChannel.sales_channel_id == channel_id,
+                )
+            )
+        ).scalars()
+    )
+    drop = [item_id for item_id, product_id in product_of.items() if product_id not in keep]
+    if not drop:
+        return
+    await _delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
+    await tx.execute(update(LineItem).where(LineItem.cart_id == cart.id).values(has_shipping=False))
+    await _delete_items(tx, drop)
+    await refresh_adjustments(tx, cart.id)
+
+
+async def assign_customer(tx: AsyncSession, cart_id: str, customer_id: str) -> None:
+    """GET /store/carts/{id} with a logged-in customer: the cart becomes theirs."""
+    cart = await _cart_row(tx, cart_id)
+    if cart.customer_id and cart.email and cart.customer_id == customer_id:
+        return
+
+    class _Data:
+        region_id = None
+        email = None
+        customer_id = None
+        discounts = None
+        sales_channel_id = None
+        billing_address = None
+        shipping_address = None
+        gift_cards = None
+        context = None
+        country_code = None
+
+    data = _Data()
+    data.customer_id = customer_id  # type: ignore[assignment]
+    await update_cart(tx, cart_id, data, {"customer_id"}, sync_sessions=False)
+
+
+async def remove_discount(tx: AsyncSession, cart_id: str, code: str) -> None:
+    """CartService.removeDiscount."""
+    cart: Any = await _cart_row(tx, cart_id, {"discounts": {"rule": {}}}, lock=True)
+    if any(d.rule is not None and d.rule.type == "free_shipping" for d in cart.discounts):
+        await _restore_shipping_prices(tx, cart_id)
+    keep = [d.id for d in cart.discounts if d.code != code]
+    await _save_discounts(tx, cart_id, keep)
+    await _touch(tx, cart_id)
+    await refresh_adjustments(tx, cart_id)
+    _updated(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id)
+
+
+# ---- shipping --------------------------------------------------------------------------------
+
+
+async def _option(tx: AsyncSession, option_id: str) -> ShippingOption:
+    option = (
+        await tx.execute(
+            select(ShippingOption)
+            .where(ShippingOption.id == option_id, ShippingOption.deleted_at.is_(None))
+            .options(*load_options(ShippingOption, {"requirements": {}}))
+        )
+    ).scalar_one_or_none()
+    if option is None:
+        raise not_found(f"Shipping Option with {option_id} was not found")
+    return option
+
+
+def check_cart_option(option: Any, cart: Any, totals: T.Totals) -> bool:
+    """ShippingOptionService.validateCartOption: False for a return option (Medusa answers null);
+    raises when the option is not for the cart."""
+    if option.is_return:
+        return False
+    if cart.region_id != option.region_id:
+        raise invalid_data("The shipping option is not available in the cart's region")
+    amount = totals.subtotal + totals.item_tax_total if option.includes_tax else totals.subtotal
+    for requirement in option.requirements:
+        if requirement.type == "max_subtotal" and not requirement.amount > amount:
+            break
+        if requirement.type == "min_subtotal" and not requirement.amount <= amount:
+            break
+    else:
+        return True
+    raise not_allowed("The Cart does not satisfy the shipping option's requirements")
+
+
+async def _custom_options(tx: AsyncSession, cart_id: str) -> list[CustomShippingOption]:
+    return list(
+        (
+            await tx.execute(
+                select(CustomShippingOption).where(
+                    CustomShippingOption.cart_id == cart_id, CustomShippingOption.deleted_at.is_(None)
+                )
+            )
+        ).scalars()
+    )
+
+
+async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any]) -> None:
+    """CartService.addShippingMethod."""
+    from mercato.modules.shipping.service_options import validate_fulfillment_data
+
+    await _cart_row(tx, cart_id, lock=True)
+    view = await load_cart_view(tx, cart_id)
+    cart: Any = view.cart
+    customs = await _custom_options(tx, cart_id)
+    custom = next((c for c in customs if c.shipping_option_id == option_id), None)
+    if customs and custom is None:
+        raise invalid_data("Wrong shipping option")
+    option = await _option(tx, option_id)
+    if custom is None:
+        check_cart_option(option, cart, view.totals)
+    validated = validate_fulfillment_data(option, data)
+    price = custom.price if custom is not None else (option.amount or 0)
+    method = ShippingMethod(
+        shipping_option_id=option.id,
+        data=validated,
+        price=price,
+        includes_tax=bool(option.includes_tax),
+        cart_id=cart_id,
+    )
+    same_profile = [m.id for m in cart.shipping_methods if m.shipping_option.profile_id == option.profile_id]
+    await _delete_shipping_methods(tx, same_profile)
+    tx.add(method)
+    await tx.flush()
+    profiles = {m.shipping_option.profile_id for m in cart.shipping_methods if m.id not in same_profile}
+    profiles.add(option.profile_id)
+    for item in cart.items:
+        product = item.variant.product if item.variant is not None else None
+        profile_id = product.profiles[0].id if product is not None and product.profiles else None
+        has_shipping = True if not profile_id else profile_id in profiles
+        await tx.execute(update(LineItem).where(LineItem.id == item.id).values(has_shipping=has_shipping))
+    if any(d.rule is not None and d.rule.type == "free_shipping" for d in cart.discounts):
+        await _free_shipping(tx, cart_id)
+    await _touch(tx, cart_id)
+    _updated(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id)
+
+
+async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str, Any]]:
+    """GET /store/shipping-options/{cart_id}: ShippingProfileService.fetchCartOptions, priced by
+    PricingService.setShippingOptionPrices."""
+    from mercato.modules.shipping.service_options import present_option, price_options
+
+    view = await load_cart_view(tx, cart_id)
+    cart: Any = view.cart
+    profile_ids = sorted(
+        {
+            i.variant.product.profiles[0].id
+            for i in cart.items
+            if i.variant is not None and i.variant.product is not None and i.variant.product.profiles
+        }
+    )
+    if not profile_ids:
+        return []
+    customs = await _custom_options(tx, cart_id)
+    stmt = select(ShippingOption).where(
+        ShippingOption.deleted_at.is_(None),
+        ShippingOption.admin_only.is_(False),
+        ShippingOption.profile_id.in_(profile_ids),
+    )
+    if customs:
+        stmt = stmt.where(ShippingOption.id.in_([c.shipping_option_id for c in customs]))
+    tree = relation_tree(["profile", "requirements"])
+    options = list(
+        (
+            await tx.execute(
+                stmt.options(*load_options(ShippingOption, tree)).order_by(
+                    ShippingOption.created_at, ShippingOption.id
+                )
+            )
+        ).scalars()
+    )
+    chosen: list[ShippingOption] = []
+    shown: list[dict[str, Any]] = []
+    custom_price = {c.shipping_option_id: c.price for c in customs}
+    for option in options:
+        if customs:
+            out = present_option(option, tree)
+            out["amount"] = custom_price.get(option.id)
+        else:
+            try:
+                if not check_cart_option(option, cart, view.totals):
+                    continue
+            except MedusaError:
+                continue
+            out = present_option(option, tree)
+        chosen.append(option)
+        shown.append(out)
+    await price_options(tx, chosen, shown)
+    return shown

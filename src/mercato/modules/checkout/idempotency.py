@@ -1,0 +1,89 @@
+"""Idempotency keys of cart completion (Medusa's `idempotency_key` table).
+
+Medusa 1.20 only honours a key it issued itself (an unknown header key gets a fresh uuid) and
+walks recovery points over several transactions. Mercato completes a cart in one transaction,
+so a key has one meaningful state: finished, with the answer that was given. The answer is
+written in the same transaction as the order, so a key never points to an order that was
+rolled back, and an order never lacks its key. A client's own key is stored as it is: the same
+key replays the same answer, whatever request carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.ids import generate_id
+from mercato.modules.system.models import IdempotencyKey
+
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status: int
+    body: Any
+
+
+def new_key() -> str:
+    """IdempotencyKeyService.create: a uuid v4."""
+    return str(uuid4())
+
+
+async def stored_answer(tx: AsyncSession, key: str) -> StoredAnswer | None:
+    """The answer a finished key recorded, else None."""
+    row = (
+        await tx.execute(
+            select(IdempotencyKey.recovery_point, IdempotencyKey.response_code, IdempotencyKey.response_body)
+            .where(IdempotencyKey.idempotency_key == key)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if row is None or row.recovery_point != FINISHED or row.response_code is None:
+        return None
+    return StoredAnswer(int(row.response_code), row.response_body)
+
+
+async def record_answer(
+    tx: AsyncSession,
+    key: str,
+    *,
+    method: str,
+    path: str,
+    params: dict[str, Any],
+    status: int,
+    body: Any,
+) -> None:
+    """Store `key` as finished with its answer (an existing unfinished row is completed; a row
+    another transaction finished first is kept: its answer is the one replayed)."""
+    values = {
+        "id": generate_id("ikey"),
+        "idempotency_key": key,
+        "recovery_point": FINISHED,
+        "request_method": method,
+        "request_params": params,
+        "request_path": path,
+        "response_code": status,
+        "response_body": body,
+    }
+    dialect = tx.get_bind().dialect.name
+    stmt: Any = (sqlite_insert if dialect == "sqlite" else pg_insert)(IdempotencyKey).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["idempotency_key"],
+        set_={
+            "recovery_point": FINISHED,
+            "response_code": status,
+            "response_body": body,
+            "request_method": method,
+            "request_params": params,
+            "request_path": path,
+        },
+        where=IdempotencyKey.__table__.c.recovery_point != FINISHED,
+    )
+    await tx.execute(stmt)

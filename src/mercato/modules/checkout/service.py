@@ -1,0 +1,574 @@
+"""Placing an order from a cart: Medusa v1's CartCompletionStrategy (strategies/cart-completion.ts),
+CartService.authorizePayment / createTaxLines and OrderService.createFromCart, in ONE transaction.
+
+Medusa 1.20 runs completion as three committed stages and bumps stock, discount usage and gift
+card balances with reads followed by writes, so parallel completions make several orders,
+oversell, and spend a gift card more than once. Here:
+
+- the cart row is locked first (PostgreSQL `FOR UPDATE`; SQLite writers are serial), then a
+  completed cart answers its order: twenty parallel completes make one order and twenty equal
+  answers;
+- the cart's gift cards are locked before the totals are read, stock, discount usage and gift
+  card balances move with guarded single UPDATEs (never below zero, never past the limit), and
+  rows are always locked in the same order (cart, gift cards, variants, discounts) so that two
+  checkouts cannot deadlock;
+- everything happens inside a savepoint: a refusal or a failure rolls all of it back (no half
+  order, the cart stays completable) and a payment the provider already authorized is canceled
+  at the provider.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.clock import utcnow
+from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
+from mercato.core.events import emit
+from mercato.core.present import Tree, merge_trees, present, relation_tree
+from mercato.modules.carts.models import (
+    Cart,
+    LineItem,
+    LineItemTaxLine,
+    PaymentSession,
+    ShippingMethod,
+    ShippingMethodTaxLine,
+    t_cart_gift_cards,
+)
+from mercato.modules.carts.service import retrieve_cart_with_totals
+from mercato.modules.checkout import idempotency
+from mercato.modules.discounts.usage import record_usage
+from mercato.modules.gift_cards import service as gift_cards
+from mercato.modules.gift_cards.models import GiftCard
+from mercato.modules.orders import service as orders
+from mercato.modules.orders.models import DraftOrder, Order, Payment, t_order_discounts, t_order_gift_cards
+from mercato.modules.payments import sessions
+from mercato.modules.payments.service import call_provider, provider_for
+from mercato.modules.products.inventory import reserve_stock
+from mercato.pricing import totals as T
+from mercato.pricing.taxes import float4
+from mercato.providers.payment import AUTHORIZED, PENDING, REQUIRES_MORE
+
+log = logging.getLogger("mercato.checkout")
+
+ORDER_CART_ALREADY_EXISTS = "Order from cart already exists"
+INSUFFICIENT_INVENTORY = "insufficient_inventory"
+
+
+class InsufficientInventory(MedusaError):
+    """Medusa's insufficient_inventory refusal for one or more items (`errors`: one per item)."""
+
+    def __init__(self, errors: list[MedusaError]) -> None:
+        first = errors[0]
+        super().__init__(first.type, first.message, first.code)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CartView:
+    """A cart (carts.service CART_TREE loaded) and its totals."""
+
+    cart: Cart
+    totals: T.Totals
+
+
+# ---- locking -----------------------------------------------------------------------------------
+
+
+def _is_sqlite(tx: AsyncSession) -> bool:
+    return tx.get_bind().dialect.name == "sqlite"
+
+
+@dataclass(frozen=True)
+class LockedCart:
+    id: str
+    type: str
+    completed_at: datetime.datetime | None
+
+
+async def lock_cart(tx: AsyncSession, cart_id: str) -> LockedCart:
+    """Take the cart row for the rest of the transaction and read its state afresh."""
+    stmt = select(Cart.id, Cart.type, Cart.completed_at).where(Cart.id == cart_id, Cart.deleted_at.is_(None))
+    if not _is_sqlite(tx):
+        stmt = stmt.with_for_update(of=Cart)
+    row = (await tx.execute(stmt)).first()
+    if row is None:
+        raise not_found(f"Cart with {cart_id} was not found")
+    return LockedCart(row.id, row.type, row.completed_at)
+
+
+async def _lock_gift_cards(tx: AsyncSession, cart_id: str) -> None:
+    """The cart's gift cards, locked (in id order) before their balances are read for the totals."""
+    if _is_sqlite(tx):
+        return
+    await tx.execute(
+        select(GiftCard.id)
+        .join(t_cart_gift_cards, t_cart_gift_cards.c.gift_card_id == GiftCard.id)
+        .where(t_cart_gift_cards.c.cart_id == cart_id)
+        .order_by(GiftCard.id)
+        .with_for_update(of=GiftCard, key_share=True)
+    )
+
+
+async def _locked_view(tx: AsyncSession, cart_id: str) -> CartView:
+    """The cart with its totals as the order will carry them (taxes computed, as createTaxLines
+    followed by retrieveWithTotals gives), read after the locks were taken."""
+    await _lock_gift_cards(tx, cart_id)
+    cart, totals = await retrieve_cart_with_totals(tx, cart_id, force_taxes=True)
+    return CartView(cart, totals)
+
+
+# ---- payment -------------------------------------------------------------------------------------
+
+
+def _selected_session(cart: Any) -> PaymentSession | None:
+    return next((s for s in cart.payment_sessions if s.is_selected), None)
+
+
+async def _authorize(tx: AsyncSession, view: CartView, context: dict[str, Any]) -> PaymentSession | None:
+    """CartService.authorizePayment over a loaded cart."""
+    cart: Any = view.cart
+    total = view.totals.total
+    now = utcnow()
+    if total <= 0:
+        cart.payment_authorized_at = now
+        cart.updated_at = now
+        await tx.flush()
+        emit(tx, "cart.updated", {"id": cart.id})
+        return None
+    session = _selected_session(cart)
+    if session is None:
+        raise not_allowed("You cannot complete a cart without a payment session.")
+    session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart.id})
+    if session.status == AUTHORIZED:
+        payment = await sessions.create_payment_from_session(
+            tx, session, amount=total, currency_code=cart.region.currency_code, cart_id=cart.id
+        )
+        cart.payment_id = payment.id
+        cart.payment_authorized_at = now
+    cart.updated_at = now
+    await tx.flush()
+    emit(tx, "cart.updated", {"id": cart.id})
+    return session
+
+
+async def authorize_cart_payment(
+    tx: AsyncSession, cart_id: str, context: dict[str, Any] | None = None
+) -> PaymentSession | None:
+    """CartService.authorizePayment: a cart whose total (taxes included) is <= 0 only gets
+    payment_authorized_at; otherwise its selected session is authorized at the provider and, when
+    authorized, a Payment of the cart's total is created and set on the cart. Returns the
+    selected session (None for a zero total)."""
+    await lock_cart(tx, cart_id)
+    view = await _locked_view(tx, cart_id)
+    return await _authorize(tx, view, context or {})
+
+
+async def _cancel_at_provider(payment: tuple[str, dict[str, Any]] | None) -> None:
+    """A payment authorized in a completion that did not happen: the provider releases it (its
+    row was rolled back with the rest). Best effort: the refusal the shopper gets is the news."""
+    if payment is None:
+        return
+    provider_id, data = payment
+    try:
+        await call_provider(provider_for(provider_id).cancel_payment(data))
+    except Exception:
+        log.exception("could not cancel the %s payment of a failed cart completion", provider_id)
+
+
+# ---- the order -----------------------------------------------------------------------------------
+
+
+async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
+    """CartService.createTaxLines: the computed tax lines become the items' and shipping
+    methods' rows (replacing older ones); return items keep theirs."""
+    cart: Any = view.cart
+    items = [i for i in cart.items if not i.is_return and i.id in view.totals.items]
+    methods = [m for m in cart.shipping_methods if m.id in view.totals.shipping_methods]
+    if items:
+        await tx.execute(delete(LineItemTaxLine).where(LineItemTaxLine.item_id.in_([i.id for i in items])))
+    if methods:
+        await tx.execute(
+            delete(ShippingMethodTaxLine).where(
+                ShippingMethodTaxLine.shipping_method_id.in_([m.id for m in methods])
+            )
+        )
+    rows: list[Any] = []
+    for item in items:
+        for line in view.totals.items[item.id].tax_lines:
+            rows.append(LineItemTaxLine(item_id=item.id, rate=line.rate, name=line.name, code=line.code))
+    for method in methods:
+        for line in view.totals.shipping_methods[method.id].tax_lines:
+            rows.append(
+                ShippingMethodTaxLine(
+                    shipping_method_id=method.id, rate=line.rate, name=line.name, code=line.code
+                )
+            )
+    tx.add_all(rows)
+    await tx.flush()
+
+
+async def _reserve_items(tx: AsyncSession, cart: Any) -> None:
+    """ProductVariantInventoryService.confirmInventory + reserveQuantity for every item, with one
+    guarded UPDATE per variant (in variant id order: two checkouts never wait on each other in a
+    circle). All refusals are collected, as Medusa does."""
+    wanted: dict[str, int] = {}
+    for item in cart.items:
+        if item.variant_id:
+            wanted[item.variant_id] = wanted.get(item.variant_id, 0) + item.quantity
+    errors: list[MedusaError] = []
+    for variant_id in sorted(wanted):
+        try:
+            await reserve_stock(tx, variant_id, wanted[variant_id])
+        except MedusaError as err:
+            if err.code != INSUFFICIENT_INVENTORY:
+                raise
+            errors.append(err)
+    if errors:
+        raise InsufficientInventory(errors)
+
+
+def _card_order(card: Any) -> tuple[datetime.datetime, int]:
+    end = card.ends_at or datetime.datetime(2100, 2, 1, tzinfo=datetime.UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=datetime.UTC)
+    return end, card.balance
+
+
+async def _consume_gift_cards(tx: AsyncSession, cart: Any, order_id: str, amount: int) -> None:
+    """createFromCart's gift card loop: the cards ordered by end date then balance, each gives
+    what it can (one guarded UPDATE: a balance never goes below zero), a transaction each."""
+    remaining = amount
+    for card in sorted(cart.gift_cards, key=_card_order):
+        balance = card.balance
+        used = balance - max(0, balance - remaining)
+        tax_rate = float4(card.tax_rate) if card.tax_rate is not None else None
+        await gift_cards.consume_balance(tx, card.id, used)
+        await gift_cards.create_transaction(
+            tx,
+            gift_card_id=card.id,
+            order_id=order_id,
+            amount=used,
+            is_taxable=bool(tax_rate),
+            tax_rate=tax_rate,
+        )
+        remaining -= used
+        if remaining == 0:
+            break
+
+
+async def _gift_cards_from_items(tx: AsyncSession, view: CartView, order: Order) -> None:
+    """OrderService.createGiftCardsFromLineItem_: one card per unit of a gift-card item, worth its
+    tax-exclusive unit price, taxed at the sum of the item's tax rates."""
+    cart: Any = view.cart
+    region = cart.region
+    for item in cart.items:
+        if not item.is_giftcard:
+            continue
+        totals = view.totals.items.get(item.id)
+        if totals is None or not totals.subtotal or not item.quantity:
+            continue
+        value = round(totals.subtotal / item.quantity)
+        rate = sum(line.rate for line in totals.tax_lines)
+        for _ in range(item.quantity):
+            card = GiftCard(
+                code=gift_cards.generate_code(),
+                value=value,
+                balance=value,
+                region_id=order.region_id,
+                order_id=order.id,
+                is_disabled=False,
+                metadata_=item.metadata_,
+                tax_rate=gift_cards.resolve_tax_rate(rate or None, region),
+            )
+            tx.add(card)
+            await tx.flush()
+            emit(tx, gift_cards.CREATED, {"id": card.id})
+
+
+async def _draft_of(tx: AsyncSession, cart_id: str) -> DraftOrder:
+    draft = (await tx.execute(select(DraftOrder).where(DraftOrder.cart_id == cart_id))).scalar_one_or_none()
+    if draft is None:
+        raise not_found("Draft order was not found")
+    return draft
+
+
+async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool = True) -> Order:
+    """OrderService.createFromCart (+ createTaxLines, stock and discount usage) over a cart
+    loaded after its locks were taken. Stock is left alone for draft orders, as Medusa's Mark Paid
+    does (the admin placing the order decides)."""
+    cart: Any = view.cart
+    totals = view.totals
+    exists = (await tx.execute(select(Order.id).where(Order.cart_id == cart.id))).first()
+    if exists is not None:
+        raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS)
+    await _persist_tax_lines(tx, view)
+    if reserve_stock:
+        await _reserve_items(tx, cart)
+    if not cart.items:
+        raise invalid_data("Cannot create order from empty cart")
+    if not cart.customer_id:
+        raise invalid_data("Cannot create an order from the cart without a customer")
+    payment: Payment | None = await tx.get(Payment, cart.payment_id) if cart.payment_id else None
+    if totals.total != 0:
+        if payment is None:
+            raise MedusaError("invalid_argument", "Cart does not contain a payment method")
+        status = await call_provider(
+            provider_for(payment.provider_id).get_payment_status(dict(payment.data or {}))
+        )
+        if status != AUTHORIZED:
+            raise MedusaError("invalid_argument", "Payment method is not authorized")
+    # Medusa counts uses in an order.placed subscriber, unguarded; here the order that would pass
+    # the limit is refused, in the order's own transaction.
+    for discount in sorted(cart.discounts, key=lambda d: d.id):
+        await record_usage(tx, discount.id)
+    order = Order(
+        status="pending",
+        fulfillment_status="not_fulfilled",
+        payment_status="awaiting",
+        display_id=await orders.next_display_id(tx),
+        shipping_address_id=cart.shipping_address_id,
+        billing_address_id=cart.billing_address_id,
+        region_id=cart.region_id,
+        email=cart.email,
+        customer_id=cart.customer_id,
+        cart_id=cart.id,
+        currency_code=cart.region.currency_code,
+        metadata_=cart.metadata_ or {},
+        sales_channel_id=cart.sales_channel_id or None,
+    )
+    if cart.type == "draft_order":
+        draft = await _draft_of(tx, cart.id)
+        order.draft_order_id = draft.id
+        order.no_notification = draft.no_notification_order
+    tx.add(order)
+    await tx.flush()
+    if cart.discounts:
+        await tx.execute(
+            insert(t_order_discounts), [{"order_id": order.id, "discount_id": d.id} for d in cart.discounts]
+        )
+    if cart.gift_cards:
+        await tx.execute(
+            insert(t_order_gift_cards),
+            [{"order_id": order.id, "gift_card_id": g.id} for g in cart.gift_cards],
+        )
+    if totals.total != 0 and payment is not None:
+        payment.order_id = order.id
+    await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
+    await tx.execute(
+        update(LineItem)
+        .where(LineItem.id.in_([i.id for i in cart.items]))
+        .values(order_id=order.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await _gift_cards_from_items(tx, view, order)
+    if cart.shipping_methods:
+        await tx.execute(
+            update(ShippingMethod)
+            .where(ShippingMethod.id.in_([m.id for m in cart.shipping_methods]))
+            .values(order_id=order.id)
+            .execution_options(synchronize_session=False)
+        )
+    emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
+    now = utcnow()
+    cart.completed_at = now
+    cart.updated_at = now
+    await tx.flush()
+    return order
+
+
+async def create_order_from_cart(tx: AsyncSession, cart_id: str, *, reserve_stock: bool = True) -> Order:
+    """OrderService.createFromCart in the caller's transaction (see iface/checkout.md): the cart
+    row is locked, tax lines persisted, stock reserved (InsufficientInventory), discount usage
+    counted, the order written with its joins, payment, gift cards, items and shipping methods;
+    order.placed is staged and the cart completed. The payment must be authorized already
+    (authorize_cart_payment) unless the total is 0."""
+    await lock_cart(tx, cart_id)
+    view = await _locked_view(tx, cart_id)
+    return await _place_order(tx, view, reserve_stock=reserve_stock)
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+# complete-cart: retrieveWithTotals(order, {relations: ["shipping_address", "items", "payments"]})
+# plus OrderService.getTotalsRelations; every column of the order.
+COMPLETE_TREE: Tree = merge_trees(
+    relation_tree(["shipping_address", "items", "payments"]),
+    relation_tree(
+        [
+            "items.tax_lines",
+            "items.adjustments",
+            "items.variant",
+            "swaps",
+            "claims",
+            "discounts.rule",
+            "gift_cards",
+            "gift_card_transactions",
+            "refunds",
+            "shipping_methods.tax_lines",
+            "region",
+            "payments",
+        ]
+    ),
+)
+_ORDER_COLUMNS = frozenset(c.name for c in Order.__table__.columns)
+
+
+def _fix_rates(out: dict[str, Any]) -> None:
+    """REAL columns print as JavaScript prints them (7.7, not 7.699999809265137)."""
+    for item in out.get("items") or []:
+        for line in item.get("tax_lines") or []:
+            line["rate"] = float4(line["rate"])
+    for method in out.get("shipping_methods") or []:
+        for line in method.get("tax_lines") or []:
+            line["rate"] = float4(line["rate"])
+    region = out.get("region")
+    if isinstance(region, dict) and "tax_rate" in region:
+        region["tax_rate"] = float4(region["tax_rate"])
+    for card in out.get("gift_cards") or []:
+        if card.get("tax_rate") is not None:
+            card["tax_rate"] = float4(card["tax_rate"])
+    for transaction in out.get("gift_card_transactions") or []:
+        if transaction.get("tax_rate") is not None:
+            transaction["tax_rate"] = float4(transaction["tax_rate"])
+    if out.get("tax_rate") is not None:
+        out["tax_rate"] = float4(out["tax_rate"])
+
+
+async def present_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
+    """The order as complete-cart answers it (`data` of `{type: "order"}`)."""
+    view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS))
+    loaded = await orders.load_orders(tx, [order_id], COMPLETE_TREE)
+    if not loaded:
+        raise not_found(f"Order with id {order_id} was not found")
+    out = orders.present_order(loaded[0], view, with_object=True)
+    _fix_rates(out)
+    if any("raw_discount_total" not in item for item in out.get("items") or []):
+        # decorateTotals gives every item its raw_discount_total too
+        totals = orders.order_totals(loaded[0])
+        for item in out["items"]:
+            line = totals.items.get(item["id"])
+            if line is not None:
+                item.setdefault("raw_discount_total", line.raw_discount_total)
+    return out
+
+
+async def _order_of_cart(tx: AsyncSession, cart_id: str) -> str:
+    order_id = (await tx.execute(select(Order.id).where(Order.cart_id == cart_id))).scalar_one_or_none()
+    if order_id is None:
+        raise not_found(f"Order with cart id {cart_id} was not found")
+    return order_id
+
+
+async def _present_authorizing_cart(tx: AsyncSession, cart_id: str) -> dict[str, Any]:
+    """authorizePayment's fresh cart (relations payment_sessions; payment_session: the selected)."""
+    cart = (
+        await tx.execute(select(Cart).where(Cart.id == cart_id).execution_options(populate_existing=True))
+    ).scalar_one()
+    rows = list(
+        (
+            await tx.execute(
+                select(PaymentSession)
+                .where(PaymentSession.cart_id == cart_id)
+                .order_by(PaymentSession.created_at, PaymentSession.id)
+                .execution_options(populate_existing=True)
+            )
+        ).scalars()
+    )
+    out: dict[str, Any] = {"object": "cart"}
+    out.update(present(cart) or {})
+    out["payment_sessions"] = [present(s) for s in rows]
+    selected = next((s for s in rows if s.is_selected), None)
+    out["payment_session"] = present(selected)
+    return out
+
+
+# ---- completion ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completion:
+    status: int
+    body: dict[str, Any]
+
+
+async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> Completion:
+    authorized: tuple[str, dict[str, Any]] | None = None
+    savepoint = await tx.begin_nested()
+    try:
+        view = await _locked_view(tx, cart_id)
+        session = await _authorize(tx, view, context)
+        if session is not None and session.status in (REQUIRES_MORE, PENDING):
+            # The shopper has more to do: nothing of the order stays, the provider's answer does.
+            session_id, status, data = session.id, session.status, dict(session.data or {})
+            await savepoint.rollback()
+            await tx.execute(
+                update(PaymentSession)
+                .where(PaymentSession.id == session_id)
+                .values(status=status, data=data, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            emit(tx, "cart.updated", {"id": cart_id})
+            await tx.flush()
+            shown = await _present_authorizing_cart(tx, cart_id)
+            return Completion(200, {"data": shown, "payment_status": status, "type": "cart"})
+        cart: Any = view.cart
+        if cart.payment_id:
+            payment = await tx.get(Payment, cart.payment_id)
+            if payment is not None:
+                authorized = (payment.provider_id, dict(payment.data or {}))
+        if not cart.payment_id and view.totals.total > 0:
+            raise invalid_data("Cart payment not authorized")
+        order = await _place_order(tx, view)
+        order_id = order.id
+        await savepoint.commit()
+    except InsufficientInventory as err:
+        await savepoint.rollback()
+        await _cancel_at_provider(authorized)
+        errors = [{"message": e.message, "type": e.type, "code": e.code} for e in err.errors]
+        return Completion(409, {"errors": errors})
+    except BaseException:
+        if savepoint.is_active:
+            await savepoint.rollback()
+        await _cancel_at_provider(authorized)
+        raise
+    return Completion(200, {"data": await present_placed_order(tx, order_id), "type": "order"})
+
+
+async def complete_cart(
+    tx: AsyncSession, cart_id: str, key: str, *, client_key: bool, context: dict[str, Any] | None = None
+) -> Completion:
+    """POST /store/carts/{id}/complete: the cart's order (placed now, or earlier), the cart when
+    its payment needs more from the shopper, or 409 for insufficient inventory. `key` is the
+    request's idempotency key (the client's when `client_key`): a finished key replays its answer;
+    the answer is recorded under the key in the same transaction."""
+    if client_key:
+        stored = await idempotency.stored_answer(tx, key)
+        if stored is not None:
+            return Completion(stored.status, stored.body)
+    locked = await lock_cart(tx, cart_id)
+    if client_key:
+        # a twin request with the same key may have finished while this one waited for the lock
+        stored = await idempotency.stored_answer(tx, key)
+        if stored is not None:
+            return Completion(stored.status, stored.body)
+    if locked.completed_at is not None:
+        order_id = await _order_of_cart(tx, cart_id)
+        result = Completion(200, {"data": await present_placed_order(tx, order_id), "type": "order"})
+    else:
+        result = await _complete(tx, cart_id, {**(context or {}), "idempotency_key": key})
+    await idempotency.record_answer(
+        tx,
+        key,
+        method="POST",
+        path=f"/{cart_id}/complete",
+        params={"id": cart_id},
+        status=result.status,
+        body=result.body,
+    )
+    return result

@@ -1,0 +1,701 @@
+"""Admin draft orders: Medusa v1.20's DraftOrderService (services/draft-order.ts) and the admin
+draft-orders routes (api/routes/admin/draft-orders/*.ts).
+
+A draft order is a cart of type `draft_order` plus a `draft_order` row. The cart's rules (line
+items, shipping methods, discounts, totals) are the carts module's; Mark Paid goes through the
+payments module (the `system` provider), the checkout module (order from the cart) and the orders
+module (capture)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Select, String, cast, delete, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.clock import utcnow
+from mercato.core.errors import MedusaError, duplicate, invalid_data, not_allowed, not_found
+from mercato.core.events import emit
+from mercato.core.metadata import merge_metadata
+from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
+from mercato.modules.carts import service as carts
+from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem, PaymentSession
+from mercato.modules.customers.models import Address, Customer
+from mercato.modules.customers.service import customer_by_email
+from mercato.modules.draft_orders.schemas import (
+    AdminGetDraftOrdersParams,
+    AdminPostDraftOrdersDraftOrderLineItemsItemReq,
+    AdminPostDraftOrdersDraftOrderLineItemsReq,
+    AdminPostDraftOrdersDraftOrderReq,
+    AdminPostDraftOrdersReq,
+)
+from mercato.modules.orders.models import DraftOrder, Order
+from mercato.modules.products.models import ProductVariant
+from mercato.modules.regions.models import Country, Region
+
+OPEN_ONLY = "You are only allowed to update open draft orders"
+
+# api/routes/admin/draft-orders/index.ts
+DEFAULT_FIELDS = frozenset(
+    {
+        "id",
+        "status",
+        "display_id",
+        "cart_id",
+        "order_id",
+        "canceled_at",
+        "created_at",
+        "updated_at",
+        "metadata",
+        "no_notification_order",
+    }
+)
+DEFAULT_RELATIONS = ["order", "cart", "cart.items", "cart.items.adjustments"]
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+async def retrieve_draft(tx: AsyncSession, draft_id: str, *, lock: bool = False) -> DraftOrder:
+    """DraftOrderService.retrieve: 404 "Draft order with <id> was not found". `lock` holds the row
+    for the rest of the transaction (PostgreSQL FOR UPDATE; SQLite writers are serialized)."""
+    stmt = select(DraftOrder).where(DraftOrder.id == draft_id).execution_options(populate_existing=True)
+    if lock and tx.get_bind().dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    draft = (await tx.execute(stmt)).scalar_one_or_none()
+    if draft is None:
+        raise not_found(f"Draft order with {draft_id} was not found")
+    return draft
+
+
+def _open(draft: DraftOrder) -> None:
+    if draft.status == "completed":
+        raise not_allowed(OPEN_ONLY)
+
+
+def _object(out: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """Medusa's Cart and Order entities carry an `object` property."""
+    if out is None:
+        return None
+    return {"object": name, **out}
+
+
+def _present_tree(value: Any, name: str, sub: Tree) -> Any:
+    if isinstance(value, list | tuple):
+        return [_present_tree(v, name, sub) for v in value]
+    if value is None:
+        return None
+    out = present(value, None)
+    assert out is not None
+    for child, child_sub in sub.items():
+        out[child] = _present_tree(getattr(value, child), child, child_sub)
+    if name in ("cart", "order"):
+        out = _object(out, name) or out
+    return out
+
+
+def present_draft(
+    draft: DraftOrder, tree: Tree, fields: frozenset[str] | None = DEFAULT_FIELDS
+) -> dict[str, Any]:
+    out = present(draft, None, set(fields) if fields is not None else None)
+    assert out is not None
+    for name, sub in tree.items():
+        out[name] = _present_tree(getattr(draft, name), name, sub)
+    return out
+
+
+async def draft_cart_json(tx: AsyncSession, cart_id: str) -> dict[str, Any]:
+    """The cart of a draft order as Medusa answers it: defaultAdminDraftOrdersCartRelations
+    (region with payment providers and tax rates, items with adjustments and variant, payment,
+    addresses with their country, shipping methods with their option, payment sessions,
+    discounts with rule, customer) and the cart totals."""
+    view = await carts.load_cart_view(tx, cart_id)
+    out = carts.present_cart(view)
+    out.pop("sales_channel", None)
+    # Medusa's cart carries its selected session (after Mark Paid: the system one)
+    out.pop("payment_session", None)
+    selected = next((p for p in out.get("payment_sessions") or [] if p.get("is_selected")), None)
+    if selected is not None:
+        out["payment_session"] = selected
+    region = out.get("region")
+    if isinstance(region, dict):
+        region.pop("countries", None)
+    cart: Any = view.cart
+    customer = await tx.get(Customer, cart.customer_id) if cart.customer_id else None
+    out["customer"] = present(customer)
+    codes = {
+        a["country_code"]
+        for a in (out.get("shipping_address"), out.get("billing_address"))
+        if isinstance(a, dict) and a.get("country_code")
+    }
+    countries: dict[str, Any] = {}
+    if codes:
+        rows = (await tx.execute(select(Country).where(Country.iso_2.in_(codes)))).scalars()
+        countries = {c.iso_2: present(c) for c in rows}
+    for key in ("shipping_address", "billing_address"):
+        address = out.get(key)
+        if isinstance(address, dict):
+            address["country"] = countries.get(address.get("country_code") or "")
+    out["raw_discount_total"] = view.totals.raw_discount_total
+    return out
+
+
+async def draft_response(
+    tx: AsyncSession,
+    draft_id: str,
+    *,
+    tree: Tree | None = None,
+    fields: frozenset[str] | None = DEFAULT_FIELDS,
+) -> dict[str, Any]:
+    """`{"draft_order": …}`: the draft's columns (`fields`), its `order` when `tree` names it, and
+    the cart with its totals."""
+    tree = tree or {}
+    draft = await retrieve_draft(tx, draft_id)
+    if fields is None:
+        out = present(draft)  # type: ignore[assignment]
+        assert out is not None
+    else:
+        out = present_draft(draft, {}, fields)
+    if "order" in tree:
+        order = await tx.get(Order, draft.order_id) if draft.order_id else None
+        out["order"] = _object(present(order), "order")
+    out["cart"] = await draft_cart_json(tx, draft.cart_id) if draft.cart_id else None
+    return {"draft_order": out}
+
+
+def _list_statement(p: AdminGetDraftOrdersParams) -> Select[Any]:
+    stmt: Select[Any] = select(DraftOrder.id, DraftOrder.created_at)  # type: ignore[assignment]
+    if p.status is not None:
+        stmt = stmt.where(DraftOrder.status.in_(p.status))
+    if p.created_at is not None:
+        stmt = apply_date_filter(stmt, DraftOrder.created_at, p.created_at)
+    if p.updated_at is not None:
+        stmt = apply_date_filter(stmt, DraftOrder.updated_at, p.updated_at)
+    if p.q:
+        pattern = f"%{p.q}%"
+        stmt = stmt.join(Cart, Cart.id == DraftOrder.cart_id).where(
+            or_(Cart.email.ilike(pattern), cast(DraftOrder.display_id, String).ilike(pattern))
+        )
+    return stmt
+
+
+async def list_drafts(tx: AsyncSession, p: AdminGetDraftOrdersParams) -> tuple[list[dict[str, Any]], int]:
+    """DraftOrderService.listAndCount: newest first; `q` matches the cart's email or the display
+    id (case-insensitive substring); `expand` replaces the default relations."""
+    tree = relation_tree(
+        [r.strip() for r in p.expand.split(",") if r.strip()] if p.expand else DEFAULT_RELATIONS
+    )
+    options = load_options(DraftOrder, tree)
+    stmt = _list_statement(p)
+    count = await count_rows(tx, stmt)
+    stmt = apply_order(stmt, DraftOrder, p.order, default="-created_at")
+    stmt = apply_page(stmt, p.offset, p.limit)
+    ids = [row[0] for row in (await tx.execute(stmt)).all()]
+    if not ids:
+        return [], count
+    rows = {
+        d.id: d
+        for d in (
+            await tx.execute(
+                select(DraftOrder)
+                .where(DraftOrder.id.in_(ids))
+                .options(*options)
+                .execution_options(populate_existing=True)
+            )
+        ).scalars()
+    }
+    return [present_draft(rows[i], tree) for i in ids if i in rows], count
+
+
+# ---- create ----------------------------------------------------------------------------------
+
+
+async def _next_display_id(tx: AsyncSession) -> int:
+    """draft_order.display_id: PostgreSQL's draft_order_display_id_seq (Medusa's column default);
+    SQLite: max + 1 (writers are serialized)."""
+    if tx.get_bind().dialect.name == "sqlite":
+        current = (await tx.execute(select(func.max(DraftOrder.display_id)))).scalar_one_or_none()
+        return int(current or 0) + 1
+    return int((await tx.execute(text("SELECT nextval('draft_order_display_id_seq')"))).scalar_one())
+
+
+async def _region(tx: AsyncSession, region_id: str) -> Region:
+    region = (
+        await tx.execute(
+            select(Region)
+            .where(Region.id == region_id, Region.deleted_at.is_(None))
+            .options(*load_options(Region, {"countries": {}}))
+        )
+    ).scalar_one_or_none()
+    if region is None:
+        raise not_found(f"Region with {region_id} was not found")
+    return region
+
+
+def _address_values(payload: dict[str, Any]) -> dict[str, Any]:
+    return {("metadata_" if k == "metadata" else k): v for k, v in payload.items()}
+
+
+async def _guest_customer(tx: AsyncSession, email: str) -> Customer:
+    """CartService.createOrFetchGuestCustomerFromEmail_."""
+    from mercato.modules.customers.service import create_customer
+
+    customer = await customer_by_email(tx, email, has_account=False)
+    if customer is None:
+        customer = await create_customer(tx, {"email": email})
+    return customer
+
+
+async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
+    """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it."""
+    channel = await carts.validated_sales_channel(tx, None)
+    cart = Cart(type="draft_order", context={}, sales_channel_id=channel.id)
+    if data.customer_id:
+        # Medusa swallows an unknown customer id (retrieve(...).catch(() => undefined))
+        customer = (
+            await tx.execute(
+                select(Customer).where(Customer.id == data.customer_id, Customer.deleted_at.is_(None))
+            )
+        ).scalar_one_or_none()
+        if customer is not None:
+            cart.customer_id = customer.id
+            cart.email = customer.email
+    if not cart.email and data.email:
+        guest = await _guest_customer(tx, data.email)
+        cart.customer_id = guest.id
+        cart.email = guest.email
+    region = await _region(tx, data.region_id)
+    cart.region_id = region.id
+    codes = [c.iso_2 for c in region.countries]  # type: ignore[attr-defined]
+    shipping = data.shipping_address
+    if shipping is None:
+        if len(codes) == 1:
+            address = Address(country_code=codes[0])
+            tx.add(address)
+            await tx.flush()
+            cart.shipping_address_id = address.id
+    elif isinstance(shipping, dict):
+        if shipping.get("country_code") not in codes:
+            raise not_allowed("Shipping country not in region")
+        address = Address(**_address_values(shipping))
+        tx.add(address)
+        await tx.flush()
+        cart.shipping_address_id = address.id
+    else:
+        found = await tx.get(Address, shipping)
+        if found is not None and found.country_code and found.country_code not in codes:
+            raise not_allowed("Shipping country not in region")
+        cart.shipping_address_id = shipping
+    billing = data.billing_address
+    if isinstance(billing, dict):
+        if billing.get("country_code") not in codes:
+            raise not_allowed("Billing country not in region")
+        address = Address(**_address_values(billing))
+        tx.add(address)
+        await tx.flush()
+        cart.billing_address_id = address.id
+    elif isinstance(billing, str):
+        found = await tx.get(Address, billing)
+        if found is not None and found.country_code and found.country_code not in codes:
+            raise not_allowed("Billing country not in region")
+        cart.billing_address_id = billing
+    # the validator's default (`metadata = {}`) unless the body names it
+    cart.metadata_ = data.metadata if "metadata" in data.model_fields_set else {}
+    tx.add(cart)
+    await tx.flush()
+    emit(tx, "cart.created", {"id": cart.id})
+    return cart
+
+
+async def _generate_priced_lines(
+    tx: AsyncSession, requested: Sequence[dict[str, Any]], region_id: str, customer_id: str | None
+) -> list[dict[str, Any]]:
+    """LineItemService.generate for draft order items: an item with its own `unit_price` is not
+    priced (a negative price becomes 0; should_merge false, includes_tax false), the others are
+    priced by the carts module's generate_lines."""
+    priced = [r for r in requested if r.get("unit_price") is None]
+    generated = iter(
+        await carts.generate_lines(
+            tx,
+            [carts.NewLine(r["variant_id"], r["quantity"], r.get("metadata")) for r in priced],
+            region_id,
+            customer_id,
+        )
+        if priced
+        else []
+    )
+    custom_ids = [r["variant_id"] for r in requested if r.get("unit_price") is not None]
+    variants: dict[str, Any] = {}
+    if custom_ids:
+        variants = {
+            v.id: v
+            for v in (
+                await tx.execute(
+                    select(ProductVariant)
+                    .where(ProductVariant.id.in_(custom_ids), ProductVariant.deleted_at.is_(None))
+                    .options(*load_options(ProductVariant, {"product": {}}))
+                )
+            ).scalars()
+        }
+        missing = [v for v in dict.fromkeys(custom_ids) if v not in variants]
+        if missing:
+            raise invalid_data(
+                f"Unable to generate the line items, some variant has not been found: {', '.join(missing)}"
+            )
+    out: list[dict[str, Any]] = []
+    for r in requested:
+        if r.get("unit_price") is None:
+            out.append(next(generated))
+            continue
+        variant = variants[r["variant_id"]]
+        product = variant.product
+        out.append(
+            {
+                "unit_price": max(int(r["unit_price"]), 0),
+                "title": product.title,
+                "description": variant.title,
+                "thumbnail": product.thumbnail,
+                "variant_id": variant.id,
+                "quantity": r["quantity"] or 1,
+                "allow_discounts": bool(product.discountable),
+                "is_giftcard": bool(product.is_giftcard),
+                "metadata_": r.get("metadata") or {},
+                "should_merge": False,
+                "includes_tax": False,
+                "_product_id": variant.product_id,
+                "_variant": variant,
+            }
+        )
+    return out
+
+
+def _line_row(values: dict[str, Any], cart_id: str) -> LineItem:
+    return LineItem(**{k: v for k, v in values.items() if not k.startswith("_")}, cart_id=cart_id)
+
+
+def _custom_line(cart_id: str, title: str | None, unit_price: Any, quantity: int, metadata: Any) -> LineItem:
+    """A custom line item of a draft order (no variant, never discounted)."""
+    price = 0 if unit_price is None or unit_price < 0 else int(unit_price)
+    return LineItem(
+        cart_id=cart_id,
+        has_shipping=True,
+        title=title or "Custom item",
+        allow_discounts=False,
+        unit_price=price,
+        quantity=quantity,
+        metadata_=metadata if metadata is not None else {},
+        should_merge=True,
+        is_giftcard=False,
+        is_return=False,
+        includes_tax=False,
+    )
+
+
+def _cart_update(**values: Any) -> SimpleNamespace:
+    """The object carts.update_cart reads (StorePostCartsCartReq's attributes)."""
+    base: dict[str, Any] = {
+        "region_id": None,
+        "country_code": None,
+        "email": None,
+        "billing_address": None,
+        "shipping_address": None,
+        "gift_cards": None,
+        "discounts": None,
+        "customer_id": None,
+        "context": None,
+        "sales_channel_id": None,
+    }
+    base.update(values)
+    return SimpleNamespace(**base)
+
+
+async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> DraftOrder:
+    """DraftOrderService.create."""
+    if not data.region_id:
+        raise invalid_data("region_id is required to create a draft order")
+    cart = await _create_cart(tx, data)
+    draft = DraftOrder(
+        cart_id=cart.id,
+        no_notification_order=data.no_notification_order,
+        display_id=await _next_display_id(tx),
+        status="open",
+    )
+    tx.add(draft)
+    await tx.flush()
+    emit(tx, "draft_order.created", {"id": draft.id})
+
+    items = data.items or []
+    variant_items = [i for i in items if i.get("variant_id")]
+    if variant_items:
+        lines = await _generate_priced_lines(tx, variant_items, data.region_id, cart.customer_id)
+        for line in lines:
+            tx.add(_line_row(line, cart.id))
+    for item in items:
+        if item.get("variant_id"):
+            continue
+        tx.add(
+            _custom_line(
+                cart.id, item.get("title"), item.get("unit_price"), item["quantity"], item.get("metadata")
+            )
+        )
+    await tx.flush()
+
+    for method in data.shipping_methods:
+        if method.get("price") is not None:
+            tx.add(
+                CustomShippingOption(
+                    shipping_option_id=method["option_id"], cart_id=cart.id, price=int(method["price"])
+                )
+            )
+    await tx.flush()
+    for method in data.shipping_methods:
+        await carts.add_shipping_method(tx, cart.id, method["option_id"], method.get("data") or {})
+
+    if data.discounts:
+        await carts.update_cart(tx, cart.id, _cart_update(discounts=data.discounts), {"discounts"})
+    return draft
+
+
+# ---- update / delete -------------------------------------------------------------------------
+
+
+async def update_draft(
+    tx: AsyncSession, draft_id: str, data: AdminPostDraftOrdersDraftOrderReq
+) -> dict[str, Any]:
+    """POST /admin/draft-orders/{id}: the draft's no_notification_order, then CartService.update
+    of its cart. Returns the draft's columns as Medusa prints them (read before the change)."""
+    draft = await retrieve_draft(tx, draft_id)
+    _open(draft)
+    before = present(draft)
+    assert before is not None
+    fields = set(data.model_fields_set)
+    if data.no_notification_order is not None:
+        draft.no_notification_order = data.no_notification_order
+        draft.updated_at = utcnow()
+        await tx.flush()
+        emit(tx, "draft_order.updated", {"id": draft.id})
+    fields.discard("no_notification_order")
+    if draft.cart_id is None:
+        raise not_found(f"Cart with {draft.cart_id} was not found")
+    values = {k: getattr(data, k) for k in fields}
+    await carts.update_cart(tx, draft.cart_id, _cart_update(**values), fields)
+    return before
+
+
+async def delete_draft(tx: AsyncSession, draft_id: str) -> None:
+    """DraftOrderService.delete: an unknown id changes nothing (Medusa still answers deleted)."""
+    draft = await tx.get(DraftOrder, draft_id)
+    if draft is None:
+        return
+    referenced = (await tx.execute(select(Order.id).where(Order.draft_order_id == draft_id).limit(1))).first()
+    if referenced is not None or draft.order_id is not None:
+        # TypeORM's remove of a draft that an order points at: the real Medusa answers this
+        raise not_found("null")
+    await tx.execute(delete(DraftOrder).where(DraftOrder.id == draft_id))
+
+
+# ---- line items ------------------------------------------------------------------------------
+
+
+async def create_line_item(
+    tx: AsyncSession, draft_id: str, data: AdminPostDraftOrdersDraftOrderLineItemsReq
+) -> DraftOrder:
+    """POST /admin/draft-orders/{id}/line-items: a variant item through addOrUpdateLineItems, a
+    custom item inserted as is."""
+    draft = await retrieve_draft(tx, draft_id)
+    _open(draft)
+    assert draft.cart_id is not None
+    cart = await tx.get(Cart, draft.cart_id)
+    if cart is None:
+        raise not_found(f"Cart with {draft.cart_id} was not found")
+    if data.variant_id:
+        lines = await _generate_priced_lines(
+            tx,
+            [
+                {
+                    "variant_id": data.variant_id,
+                    "quantity": data.quantity,
+                    "metadata": data.metadata if data.metadata is not None else {},
+                    "unit_price": data.unit_price,
+                }
+            ],
+            cart.region_id,
+            None,
+        )
+        await carts.add_or_update_lines(tx, cart.id, lines)
+    else:
+        tx.add(
+            _custom_line(
+                cart.id,
+                data.title if data.title is not None else "Custom item",
+                data.unit_price or 0,
+                data.quantity,
+                data.metadata if data.metadata is not None else {},
+            )
+        )
+        await tx.flush()
+    return draft
+
+
+async def update_line_item(
+    tx: AsyncSession, draft_id: str, line_id: str, data: AdminPostDraftOrdersDraftOrderLineItemsItemReq
+) -> DraftOrder:
+    """POST /admin/draft-orders/{id}/line-items/{line_id}: quantity 0 removes the item; otherwise
+    CartService.updateLineItem (inventory check, shipping methods dropped, no repricing)."""
+    draft = await retrieve_draft(tx, draft_id)
+    _open(draft)
+    assert draft.cart_id is not None
+    cart_id = draft.cart_id
+    if data.quantity == 0:
+        await carts.remove_line_item(tx, cart_id, line_id)
+        return draft
+    item = (
+        await tx.execute(
+            select(LineItem)
+            .where(LineItem.id == line_id, LineItem.cart_id == cart_id)
+            .options(*load_options(LineItem, {"variant": {}}))
+        )
+    ).scalar_one_or_none()
+    if item is None:
+        raise invalid_data("Could not find the line item")
+    variant: Any = item.variant  # type: ignore[attr-defined]
+    if data.quantity and variant is not None and not carts._covers(variant, data.quantity):
+        raise MedusaError(
+            "not_allowed", "Inventory doesn't cover the desired quantity", carts.INSUFFICIENT_INVENTORY
+        )
+    await carts._delete_shipping_methods(tx, await carts._cart_method_ids(tx, cart_id))
+    if data.title is not None:
+        item.title = data.title
+    if data.unit_price is not None:
+        item.unit_price = data.unit_price
+    if data.quantity is not None:
+        if data.quantity < 0:
+            raise invalid_data("quantity must be greater than 0")
+        item.quantity = data.quantity
+    if data.metadata:
+        item.metadata_ = merge_metadata(item.metadata_, data.metadata)
+    item.updated_at = utcnow()
+    await tx.flush()
+    await carts.refresh_adjustments(tx, cart_id)
+    emit(tx, "cart.updated", {"id": cart_id})
+    return draft
+
+
+async def delete_line_item(tx: AsyncSession, draft_id: str, line_id: str) -> DraftOrder:
+    draft = await retrieve_draft(tx, draft_id)
+    _open(draft)
+    assert draft.cart_id is not None
+    await carts.remove_line_item(tx, draft.cart_id, line_id)
+    return draft
+
+
+# ---- Mark Paid -------------------------------------------------------------------------------
+
+
+async def register_payment(tx: AsyncSession, draft_id: str) -> str:
+    """POST /admin/draft-orders/{id}/pay (register-payment.ts): a `system` payment session is
+    created, selected and authorized, the order is created from the cart, the draft order is
+    completed and the order's payment captured. Returns the order id.
+
+    The draft row is locked first, so that parallel calls create one order: the others then find
+    the session and answer as Medusa does on a completed draft order (its unique index on
+    payment_session(cart_id, provider_id))."""
+    from mercato.modules.checkout.service import authorize_cart_payment, create_order_from_cart
+    from mercato.modules.orders.service import capture_order_payment
+    from mercato.modules.payments import sessions as ps
+    from mercato.providers.payment import PaymentProcessorContext
+
+    draft = await retrieve_draft(tx, draft_id, lock=True)
+    cart_id = draft.cart_id
+    assert cart_id is not None
+    cart: Any
+    cart, totals = await carts.retrieve_cart_with_totals(tx, cart_id)
+    existing = (
+        await tx.execute(
+            select(PaymentSession.id).where(
+                PaymentSession.cart_id == cart_id, PaymentSession.provider_id == "system"
+            )
+        )
+    ).first()
+    if existing is not None:
+        raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
+    customer = await ps.load_customer(tx, cart.customer_id)
+    context = PaymentProcessorContext(
+        amount=totals.total,
+        currency_code=cart.region.currency_code,
+        resource_id=cart.id,
+        email=cart.email,
+        billing_address=ps.present_row(cart.billing_address),
+        customer=ps.customer_data(customer),
+        context=dict(cart.context or {}),
+    )
+    session = await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer)
+    # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
+    # system provider has nothing to update; the cart is not reloaded for it)
+    await tx.execute(
+        update(PaymentSession)
+        .where(PaymentSession.cart_id == cart_id, PaymentSession.id != session.id)
+        .values(is_selected=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.is_selected = True
+    session.is_initiated = True
+    await tx.flush()
+    emit(tx, "cart.updated", {"id": cart_id})
+    await authorize_cart_payment(tx, cart_id)
+    order = await create_order_from_cart(tx, cart_id, reserve_stock=False)
+    await tx.execute(
+        update(DraftOrder)
+        .where(DraftOrder.id == draft.id)
+        .values(status="completed", completed_at=utcnow(), order_id=order.id, updated_at=utcnow())
+    )
+    await capture_order_payment(tx, order.id)
+    return order.id
+
+
+# types/orders.ts defaultAdminOrdersRelations / defaultAdminOrdersFields, as register-payment.ts
+# answers (no sales channel), plus the columns the reference page marks required.
+PAID_ORDER_RELATIONS = [
+    "billing_address",
+    "claims",
+    "customer",
+    "discounts",
+    "discounts.rule",
+    "fulfillments",
+    "fulfillments.items",
+    "fulfillments.tracking_links",
+    "gift_card_transactions",
+    "gift_cards",
+    "items",
+    "payments",
+    "refunds",
+    "region",
+    "returns",
+    "shipping_address",
+    "shipping_methods",
+    "shipping_methods.shipping_option",
+    "shipping_methods.tax_lines",
+    "swaps",
+]
+PAID_ORDER_EXTRA_FIELDS = ("billing_address_id", "shipping_address_id", "external_id", "idempotency_key")
+
+
+async def paid_order_response(tx: AsyncSession, order_id: str) -> dict[str, Any]:
+    """`{"order": …}` of Mark Paid: OrderService.retrieveWithTotals with the default admin order
+    relations and fields, every total, `object: "order"`."""
+    from mercato.core.present import merge_trees
+    from mercato.modules.orders import service as orders
+
+    fields = (set(orders.DEFAULT_FIELDS) - {"sales_channel_id"}) | set(PAID_ORDER_EXTRA_FIELDS)
+    shown = frozenset(r.split(".", 1)[0] for r in PAID_ORDER_RELATIONS)
+    view = orders.View(
+        merge_trees(relation_tree(PAID_ORDER_RELATIONS), relation_tree(orders.TOTALS_RELATIONS)),
+        frozenset(fields),
+        frozenset(orders.TOTAL_FIELDS),
+        shown,
+    )
+    order = await orders.retrieve_order_with_totals(tx, order_id, view)
+    return {"order": orders.present_order(order, view, with_object=True)}

@@ -1,0 +1,191 @@
+"""Cart payment sessions (Medusa CartService.setPaymentSessions, setPaymentSession,
+updatePaymentSession, deletePaymentSession, refreshPaymentSession). Only flush; the routes answer
+the cart through mercato.modules.carts.service.cart_response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.errors import MedusaError, not_allowed, not_found
+from mercato.core.events import emit
+from mercato.modules.carts.models import Cart, PaymentSession
+from mercato.modules.carts.service import retrieve_cart_with_totals
+from mercato.modules.payments import sessions as ps
+from mercato.providers.payment import PENDING, PaymentProcessorContext
+
+
+def _context(cart: Any, total: int, customer: Any) -> PaymentProcessorContext:
+    region = cart.region
+    billing = getattr(cart, "billing_address", None)
+    return PaymentProcessorContext(
+        amount=total,
+        currency_code=region.currency_code,
+        resource_id=cart.id,
+        email=cart.email,
+        billing_address=ps.present_row(billing),
+        customer=ps.customer_data(customer),
+        context=dict(cart.context or {}),
+    )
+
+
+def _selected(cart: Any) -> PaymentSession | None:
+    return next((s for s in cart.payment_sessions if s.is_selected), None)
+
+
+async def _delete_appropriately(tx: AsyncSession, session: PaymentSession) -> None:
+    if session.is_initiated:
+        await ps.delete_session(tx, session)
+    else:
+        await tx.delete(session)
+        await tx.flush()
+
+
+async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
+    """POST /store/carts/{id}/payment-sessions: one session per region provider (amount = cart
+    total, taxes forced); a single provider's session is initiated and selected at once; a cart
+    whose total is <= 0 loses its sessions."""
+    cart: Any
+    cart, totals = await retrieve_cart_with_totals(tx, cart_id, force_taxes=True)
+    total = totals.total
+    sessions: list[PaymentSession] = list(cart.payment_sessions)
+    if total <= 0:
+        for session in sessions:
+            await _delete_appropriately(tx, session)
+        return
+    customer = await ps.load_customer(tx, cart.customer_id)
+    providers = [p.id for p in cart.region.payment_providers]
+    consumed: set[str] = set()
+    for session in sessions:
+        if session.provider_id not in providers:
+            await _delete_appropriately(tx, session)
+            continue
+        consumed.add(session.provider_id)
+        if session.is_selected and session.is_initiated:
+            await ps.update_session(tx, session, _context(cart, total, customer), customer=customer)
+        elif session.is_initiated:
+            provider_id = session.provider_id
+            await ps.delete_session(tx, session)
+            tx.add(
+                PaymentSession(
+                    cart_id=cart.id,
+                    provider_id=provider_id,
+                    data={},
+                    status=PENDING,
+                    amount=total,
+                    is_initiated=False,
+                )
+            )
+        else:
+            session.amount = total
+    await tx.flush()
+    if len(providers) == 1 and _selected(cart) is None:
+        # Medusa creates and selects a session for the only provider. (Medusa would insert a second
+        # row for a provider that already has an unselected one and fail on the unique index;
+        # that row is initiated and selected instead.)
+        context = _context(cart, total, customer)
+        existing = next(
+            (s for s in await ps.sessions_of_cart(tx, cart.id) if s.provider_id == providers[0]), None
+        )
+        if existing is not None:
+            chosen = await ps.initiate_session(tx, existing, context, customer=customer)
+        else:
+            chosen = await ps.create_session(tx, providers[0], context, cart_id=cart.id, customer=customer)
+        chosen.is_selected = True
+        chosen.is_initiated = True
+        await tx.flush()
+        return
+    for provider_id in providers:
+        if provider_id in consumed:
+            continue
+        tx.add(
+            PaymentSession(
+                cart_id=cart.id,
+                provider_id=provider_id,
+                data={},
+                status=PENDING,
+                amount=total,
+                is_initiated=False,
+            )
+        )
+    await tx.flush()
+
+
+async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> None:
+    """POST /store/carts/{id}/payment-session: selects (and initiates) the provider's session."""
+    cart: Any
+    cart, totals = await retrieve_cart_with_totals(tx, cart_id)
+    if provider_id != "system" and provider_id not in {p.id for p in cart.region.payment_providers}:
+        raise not_allowed("The payment method is not available in this region")
+    sessions: list[PaymentSession] = list(cart.payment_sessions)
+    current = _selected(cart)
+    if current is not None and current.provider_id != provider_id and current.is_initiated:
+        # deleteSession at the provider; Medusa then saves the row back, not initiated
+        await ps.call_provider(ps.provider_for(current.provider_id).delete_payment(dict(current.data or {})))
+    chosen = next((s for s in sessions if s.provider_id == provider_id), None)
+    was_initiated = bool(chosen.is_initiated) if chosen is not None else False
+    for session in sessions:
+        session.is_selected = None
+        session.is_initiated = False
+    await tx.flush()
+    if chosen is None:
+        raise MedusaError("unexpected_state", "Could not find payment session")
+    customer = await ps.load_customer(tx, cart.customer_id)
+    context = _context(cart, totals.total, customer)
+    if was_initiated:
+        await ps.update_session(tx, chosen, context, customer=customer)
+    else:
+        await ps.initiate_session(tx, chosen, context, customer=customer)
+    chosen.is_selected = True
+    chosen.is_initiated = True
+    await tx.flush()
+    emit(tx, "cart.updated", {"id": cart.id})
+
+
+async def update_payment_session(
+    tx: AsyncSession, cart_id: str, provider_id: str, data: dict[str, Any]
+) -> None:
+    """POST /store/carts/{id}/payment-sessions/{provider_id}: select the provider's session, then
+    merge the provider's updatePaymentData answer into the selected session's data."""
+    await set_payment_session(tx, cart_id, provider_id)
+    selected = next((s for s in await ps.sessions_of_cart(tx, cart_id) if s.is_selected), None)
+    if selected is not None:
+        await ps.update_session_data(tx, selected, data)
+    emit(tx, "cart.updated", {"id": cart_id})
+
+
+async def delete_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> None:
+    """DELETE /store/carts/{id}/payment-sessions/{provider_id}: an unknown provider is ignored."""
+    await _cart_exists(tx, cart_id)
+    session = next((s for s in await ps.sessions_of_cart(tx, cart_id) if s.provider_id == provider_id), None)
+    if session is not None:
+        if session.is_selected or session.is_initiated:
+            await ps.delete_session(tx, session)
+        else:
+            await tx.delete(session)
+            await tx.flush()
+    emit(tx, "cart.updated", {"id": cart_id})
+
+
+async def refresh_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> None:
+    """POST /store/carts/{id}/payment-sessions/{provider_id}/refresh: the selected session is
+    deleted and initiated anew; an unselected one only gets the cart's total as amount."""
+    cart: Any
+    cart, totals = await retrieve_cart_with_totals(tx, cart_id)
+    session = next((s for s in cart.payment_sessions if s.provider_id == provider_id), None)
+    if session is not None:
+        if session.is_selected:
+            customer = await ps.load_customer(tx, cart.customer_id)
+            await ps.refresh_session(tx, session, _context(cart, totals.total, customer), customer=customer)
+        else:
+            session.amount = totals.total
+            await tx.flush()
+    emit(tx, "cart.updated", {"id": cart_id})
+
+
+async def _cart_exists(tx: AsyncSession, cart_id: str) -> None:
+    found = (await tx.execute(select(Cart.id).where(Cart.id == cart_id, Cart.deleted_at.is_(None)))).first()
+    if found is None:
+        raise not_found(f"Cart with {cart_id} was not found")

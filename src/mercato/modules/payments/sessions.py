@@ -1,0 +1,190 @@
+"""Payment sessions (Medusa PaymentProviderService: createSession, updateSession, refreshSession,
+deleteSession, authorizePayment, updateSessionData, createPayment), shared by carts and payment
+collections. Only flush."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.core.clock import utcnow
+from mercato.core.errors import not_found
+from mercato.core.metadata import merge_metadata
+from mercato.core.present import present
+from mercato.modules.carts.models import PaymentSession
+from mercato.modules.customers.models import Customer
+from mercato.modules.orders.models import Payment
+from mercato.modules.payments.service import call_provider, provider_for
+from mercato.providers.payment import (
+    AUTHORIZED,
+    PENDING,
+    PaymentProcessorContext,
+    PaymentProcessorSessionResponse,
+)
+
+
+async def retrieve_session(tx: AsyncSession, session_id: str) -> PaymentSession:
+    session = await tx.get(PaymentSession, session_id)
+    if session is None:
+        raise not_found(f"Payment Session with {session_id} was not found")
+    return session
+
+
+async def load_customer(tx: AsyncSession, customer_id: str | None) -> Customer | None:
+    if not customer_id:
+        return None
+    return await tx.get(Customer, customer_id)
+
+
+def present_row(row: Any) -> dict[str, Any] | None:
+    return present(row) if row is not None else None
+
+
+def customer_data(customer: Customer | None) -> dict[str, Any] | None:
+    if customer is None:
+        return None
+    return {"id": customer.id, "email": customer.email, "metadata": customer.metadata_}
+
+
+async def _process_update_requests(
+    tx: AsyncSession, customer: Customer | None, response: PaymentProcessorSessionResponse
+) -> None:
+    requests = response.update_requests or {}
+    changes = requests.get("customer_metadata")
+    if changes and customer is not None:
+        customer.metadata_ = merge_metadata(customer.metadata_, changes)
+
+
+async def create_session(
+    tx: AsyncSession,
+    provider_id: str,
+    context: PaymentProcessorContext,
+    *,
+    cart_id: str | None = None,
+    customer: Customer | None = None,
+) -> PaymentSession:
+    provider = provider_for(provider_id)
+    response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
+    await _process_update_requests(tx, customer, response)
+    session = PaymentSession(
+        cart_id=cart_id,
+        provider_id=provider_id,
+        data=response.session_data,
+        status=PENDING,
+        is_initiated=True,
+        amount=context.amount,
+    )
+    tx.add(session)
+    await tx.flush()
+    return session
+
+
+async def initiate_session(
+    tx: AsyncSession,
+    session: PaymentSession,
+    context: PaymentProcessorContext,
+    *,
+    customer: Customer | None = None,
+) -> PaymentSession:
+    """createSession with a payment_session_id: the provider initiates, the existing row is updated."""
+    provider = provider_for(session.provider_id)
+    response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
+    await _process_update_requests(tx, customer, response)
+    session.data = response.session_data
+    session.status = PENDING
+    session.is_initiated = True
+    session.amount = context.amount
+    await tx.flush()
+    return session
+
+
+async def update_session(
+    tx: AsyncSession,
+    session: PaymentSession,
+    context: PaymentProcessorContext,
+    *,
+    customer: Customer | None = None,
+) -> PaymentSession:
+    provider = provider_for(session.provider_id)
+    context.payment_session_data = dict(session.data or {})
+    response = await call_provider(provider.update_payment(context))
+    if response is None or response.session_data is None:
+        return session
+    await _process_update_requests(tx, customer, response)
+    session.data = response.session_data
+    session.is_initiated = True
+    session.amount = context.amount
+    await tx.flush()
+    return session
+
+
+async def delete_session(tx: AsyncSession, session: PaymentSession) -> None:
+    provider = provider_for(session.provider_id)
+    await call_provider(provider.delete_payment(dict(session.data or {})))
+    await tx.delete(session)
+    await tx.flush()
+
+
+async def refresh_session(
+    tx: AsyncSession,
+    session: PaymentSession,
+    context: PaymentProcessorContext,
+    *,
+    customer: Customer | None = None,
+) -> PaymentSession:
+    """Delete the session at the provider and in the DB, then create a new one."""
+    cart_id = session.cart_id
+    await delete_session(tx, session)
+    return await create_session(tx, session.provider_id, context, cart_id=cart_id, customer=customer)
+
+
+async def authorize_session(
+    tx: AsyncSession, session: PaymentSession, context: dict[str, Any]
+) -> PaymentSession:
+    provider = provider_for(session.provider_id)
+    result = await call_provider(provider.authorize_payment(dict(session.data or {}), context))
+    session.data = result.data
+    session.status = result.status
+    if session.status == AUTHORIZED:
+        session.payment_authorized_at = utcnow()
+    await tx.flush()
+    return session
+
+
+async def update_session_data(
+    tx: AsyncSession, session: PaymentSession, data: dict[str, Any]
+) -> PaymentSession:
+    """updateSessionData: the provider's answer is merged into the session's data."""
+    provider = provider_for(session.provider_id)
+    updated = await call_provider(provider.update_payment_data(session.id, data, dict(session.data or {})))
+    session.data = {**(session.data or {}), **(updated or {})}
+    await tx.flush()
+    return session
+
+
+async def create_payment_from_session(
+    tx: AsyncSession,
+    session: PaymentSession,
+    *,
+    amount: int,
+    currency_code: str,
+    cart_id: str | None = None,
+    provider_id: str | None = None,
+) -> Payment:
+    """PaymentProviderService.createPayment: the provider's retrievePayment data on a new Payment."""
+    pid = provider_id or session.provider_id
+    provider = provider_for(pid)
+    data = await call_provider(provider.retrieve_payment(dict(session.data or {})))
+    payment = Payment(
+        provider_id=pid, amount=amount, currency_code=currency_code, data=data or {}, cart_id=cart_id
+    )
+    tx.add(payment)
+    await tx.flush()
+    return payment
+
+
+async def sessions_of_cart(tx: AsyncSession, cart_id: str) -> list[PaymentSession]:
+    stmt = select(PaymentSession).where(PaymentSession.cart_id == cart_id).order_by(PaymentSession.created_at)
+    return list((await tx.execute(stmt)).scalars().all())

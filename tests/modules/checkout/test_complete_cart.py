@@ -1,0 +1,216 @@
+"""POST /store/carts/{id}/complete: the order answer, retries, idempotency keys, refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from mercato.db.session import Database
+from mercato.modules.orders.models import Order, Payment
+from mercato.modules.system.models import IdempotencyKey
+from tests.conftest import Events
+from tests.modules.checkout.conftest import Shop, ok, ready_cart
+
+
+async def count(db: Database, model: Any, *where: Any) -> int:
+    async with db.read_session() as tx:
+        return int((await tx.execute(select(func.count()).select_from(model).where(*where))).scalar_one())
+
+
+async def test_complete_places_the_order(
+    client: httpx.AsyncClient, shop: Shop, db: Database, events: Events
+) -> None:
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt, quantity=2)
+    cart = await ok(await client.get(f"/store/carts/{cid}"), "cart")
+    res = await client.post(f"/store/carts/{cid}/complete")
+    assert res.status_code == 200, res.text
+    assert res.headers["access-control-expose-headers"] == "Idempotency-Key"
+    assert len(res.headers["idempotency-key"]) == 36
+    body = res.json()
+    assert body["type"] == "order"
+    order = body["data"]
+    assert order["object"] == "order"
+    assert order["cart_id"] == cid
+    assert order["status"] == "pending"
+    assert order["payment_status"] == "awaiting"
+    assert order["fulfillment_status"] == "not_fulfilled"
+    assert order["display_id"] >= 1  # a PostgreSQL sequence: not reset between tests
+    assert order["email"] == "shopper@checkout.test"
+    assert order["currency_code"] == "eur"
+    assert order["region_id"] == shop.excl
+    assert order["sales_channel_id"] == cart["sales_channel_id"]
+    assert order["customer_id"] == cart["customer_id"]
+    assert order["shipping_address"]["city"] == "Town"
+    assert order["metadata"] == {}
+    assert order["no_notification"] is None
+    # 2 x 2500 + 500 shipping, 20 % tax on both
+    assert order["subtotal"] == 5000
+    assert order["shipping_total"] == 500
+    assert order["tax_total"] == 1100
+    assert order["total"] == 6600
+    assert order["paid_total"] == 6600
+    assert order["total"] == cart["total"]
+    [item] = order["items"]
+    assert item["order_id"] == order["id"]
+    assert item["tax_lines"][0]["rate"] == 20
+    assert item["tax_lines"][0]["id"].startswith("litl_")
+    assert item["total"] == 6000
+    assert item["refundable"] == 6000
+    [method] = order["shipping_methods"]
+    assert method["order_id"] == order["id"]
+    assert method["tax_lines"][0]["id"].startswith("smtl_")
+    [payment] = order["payments"]
+    assert payment["amount"] == 6600
+    assert payment["order_id"] == order["id"]
+    assert payment["data"] == {"status": "authorized"}
+    assert order["region"]["tax_rate"] == 20
+    for key in ("claims", "swaps", "refunds", "discounts", "gift_cards", "gift_card_transactions"):
+        assert order[key] == []
+    assert (await events("order.placed")) == [{"id": order["id"], "no_notification": None}]
+    # the cart is completed, its payment authorized, the stock taken
+    after = await ok(await client.get(f"/store/carts/{cid}"), "cart")
+    assert after["completed_at"] is not None
+    assert after["payment_authorized_at"] is not None
+    assert after["payment_id"] == payment["id"]
+    variant = await ok(await client.get(f"/store/variants/{shop.shirt}"), "variant")
+    assert variant["inventory_quantity"] == 98
+
+
+async def test_complete_twice_answers_the_same_order(
+    client: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt)
+    first = await client.post(f"/store/carts/{cid}/complete")
+    second = await client.post(f"/store/carts/{cid}/complete")
+    assert first.status_code == second.status_code == 200
+    assert first.headers["idempotency-key"] != second.headers["idempotency-key"]
+    assert second.json() == first.json()
+    assert await count(db, Order) == 1
+    assert await count(db, Payment) == 1
+
+
+async def test_client_key_replays_its_answer(client: httpx.AsyncClient, shop: Shop, db: Database) -> None:
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt)
+    headers = {"Idempotency-Key": "co-key-1"}
+    first = await client.post(f"/store/carts/{cid}/complete", headers=headers)
+    assert first.status_code == 200
+    assert first.headers["idempotency-key"] == "co-key-1"
+    again = await client.post(f"/store/carts/{cid}/complete", headers=headers)
+    assert again.status_code == 200
+    assert again.headers["idempotency-key"] == "co-key-1"
+    assert again.json() == first.json()
+    # the same key on another request replays the stored answer too
+    other = await ready_cart(client, shop.excl, "de", shop.shirt)
+    replay = await client.post(f"/store/carts/{other}/complete", headers=headers)
+    assert replay.status_code == 200
+    assert replay.json() == first.json()
+    assert await count(db, Order) == 1
+    async with db.read_session() as tx:
+        key = (
+            await tx.execute(select(IdempotencyKey).where(IdempotencyKey.idempotency_key == "co-key-1"))
+        ).scalar_one()
+    assert key.recovery_point == "finished"
+    assert key.response_code == 200
+    assert key.request_path == f"/{cid}/complete"
+    assert key.response_body["data"]["cart_id"] == cid
+
+
+async def test_unknown_cart(client: httpx.AsyncClient, shop: Shop) -> None:
+    res = await client.post("/store/carts/cart_nope/complete")
+    assert res.status_code == 404
+    assert res.json() == {"type": "not_found", "message": "Cart with cart_nope was not found"}
+    assert res.headers["idempotency-key"]
+
+
+async def test_without_payment_session(client: httpx.AsyncClient, shop: Shop, db: Database) -> None:
+    cart = await ok(await client.post("/store/carts", json={"region_id": shop.excl}), "cart")
+    cid = cart["id"]
+    await ok(
+        await client.post(f"/store/carts/{cid}/line-items", json={"variant_id": shop.shirt, "quantity": 1})
+    )
+    res = await client.post(f"/store/carts/{cid}/complete")
+    assert res.status_code == 400
+    assert res.json() == {
+        "type": "not_allowed",
+        "message": "You cannot complete a cart without a payment session.",
+    }
+    assert await count(db, Order) == 0
+
+
+async def test_empty_cart(client: httpx.AsyncClient, shop: Shop, db: Database) -> None:
+    cart = await ok(await client.post("/store/carts", json={"region_id": shop.excl}), "cart")
+    res = await client.post(f"/store/carts/{cart['id']}/complete")
+    assert res.status_code == 400
+    assert res.json() == {"type": "invalid_data", "message": "Cannot create order from empty cart"}
+    after = await ok(await client.get(f"/store/carts/{cart['id']}"), "cart")
+    assert after["completed_at"] is None
+    assert after["payment_authorized_at"] is None
+
+
+async def test_insufficient_inventory_is_409_and_changes_nothing(
+    client: httpx.AsyncClient, shop: Shop, db: Database, admin: httpx.AsyncClient
+) -> None:
+    cid = await ready_cart(client, shop.excl, "de", shop.last)
+    res = await admin.post(
+        f"/admin/products/{shop.product}/variants/{shop.last}", json={"inventory_quantity": 0}
+    )
+    assert res.status_code == 200, res.text
+    res = await client.post(f"/store/carts/{cid}/complete")
+    assert res.status_code == 409
+    assert res.json() == {
+        "errors": [
+            {
+                "message": f"Variant with id: {shop.last} does not have the required inventory",
+                "type": "not_allowed",
+                "code": "insufficient_inventory",
+            }
+        ]
+    }
+    assert await count(db, Order) == 0
+    assert await count(db, Payment) == 0
+    cart = await ok(await client.get(f"/store/carts/{cid}"), "cart")
+    assert cart["completed_at"] is None
+    assert cart["payment_authorized_at"] is None
+    [session] = cart["payment_sessions"]
+    assert session["status"] == "pending" and session["is_selected"] is True
+    assert all(not i["tax_lines"] or i["tax_lines"][0].get("id") is None for i in cart["items"])
+    # restocked: the same cart completes
+    res = await admin.post(
+        f"/admin/products/{shop.product}/variants/{shop.last}", json={"inventory_quantity": 1}
+    )
+    assert res.status_code == 200, res.text
+    res = await client.post(f"/store/carts/{cid}/complete")
+    assert res.status_code == 200, res.text
+    assert res.json()["type"] == "order"
+
+
+async def test_key_of_a_refusal_is_not_kept_but_409_is(
+    client: httpx.AsyncClient, shop: Shop, db: Database, admin: httpx.AsyncClient
+) -> None:
+    # an error answer is not recorded: the same key completes once the cause is gone
+    cart = await ok(await client.post("/store/carts", json={"region_id": shop.excl}), "cart")
+    headers = {"Idempotency-Key": "co-key-error"}
+    res = await client.post(f"/store/carts/{cart['id']}/complete", headers=headers)
+    assert res.status_code == 400
+    assert res.headers["idempotency-key"] == "co-key-error"
+    async with db.read_session() as tx:
+        found = await tx.execute(
+            select(IdempotencyKey).where(IdempotencyKey.idempotency_key == "co-key-error")
+        )
+        assert found.first() is None
+    # a 409 is an answer (Medusa records it): the same key replays it
+    cid = await ready_cart(client, shop.excl, "de", shop.last)
+    variant_path = f"/admin/products/{shop.product}/variants/{shop.last}"
+    await ok(await admin.post(variant_path, json={"inventory_quantity": 0}))
+    headers = {"Idempotency-Key": "co-key-409"}
+    first = await client.post(f"/store/carts/{cid}/complete", headers=headers)
+    assert first.status_code == 409
+    await ok(await admin.post(variant_path, json={"inventory_quantity": 5}))
+    again = await client.post(f"/store/carts/{cid}/complete", headers=headers)
+    assert again.status_code == 409
+    assert again.json() == first.json()
+    # without the key the cart completes
+    fresh = await client.post(f"/store/carts/{cid}/complete")
+    assert fresh.status_code == 200, fresh.text
