@@ -29,18 +29,12 @@ from mercato.modules.regions.schemas import (
     RegionFindParams,
 )
 from mercato.modules.store.models import FulfillmentProvider, PaymentProvider, TaxProvider, t_store_currencies
+from mercato.providers.fulfillment import get_fulfillment_provider
 
 # api/routes/admin/regions/index.ts and api/routes/store/regions/index.ts (the same four), in the
 # order TypeORM serialises them
 DEFAULT_RELATIONS = ["countries", "currency", "fulfillment_providers", "payment_providers"]
 DEFAULT_TREE = relation_tree(DEFAULT_RELATIONS)
-
-# What each built-in fulfillment provider answers to getFulfillmentOptions()
-# (medusa-fulfillment-manual's ManualFulfillmentService).
-FULFILLMENT_OPTIONS: dict[str, list[dict[str, Any]]] = {
-    "manual": [{"id": "manual-fulfillment"}, {"id": "manual-fulfillment-return", "is_return": True}],
-}
-
 
 # ---- reading ---------------------------------------------------------------------------------
 
@@ -135,9 +129,7 @@ async def list_fulfillment_options(tx: AsyncSession, region_id: str) -> list[dic
     region = await retrieve_region(tx, region_id, {"fulfillment_providers": {}})
     options = []
     for provider in region.fulfillment_providers:
-        known = FULFILLMENT_OPTIONS.get(provider.id)
-        if known is None:
-            raise not_found(f"Could not find a fulfillment provider with id: {provider.id}")
+        known = get_fulfillment_provider(provider.id).get_fulfillment_options()
         options.append({"provider_id": provider.id, "options": [dict(o) for o in known]})
     return options
 

@@ -31,6 +31,7 @@ from mercato.modules.shipping.schemas_options import (
 from mercato.modules.shipping.service import ensure_default_profiles
 from mercato.modules.taxes.models import TaxRate
 from mercato.pricing.taxes import calculate_price_tax_amount, float4, js_round, tax_rate_sum
+from mercato.providers.fulfillment import get_fulfillment_provider
 
 # api/routes/admin/shipping-options/index.ts: shippingOptionsDefaultRelations (TypeORM answers
 # them in this order)
@@ -41,23 +42,11 @@ EXPANDABLE = {"profile", "region", "requirements", "provider"}
 # api/routes/store/shipping-options/index.ts: defaultRelations
 STORE_TREE = relation_tree(["requirements"])
 
-# Fulfillment providers Mercato ships, with what each answers to canCalculate / validateOption
-# (medusa-fulfillment-manual: canCalculate() is false, validateOption() is true).
-PROVIDERS: dict[str, dict[str, bool]] = {"manual": {"can_calculate": False, "valid_option": True}}
-
-
-def _provider(provider_id: str) -> dict[str, bool]:
-    """FulfillmentProviderService.retrieveProvider."""
-    found = PROVIDERS.get(provider_id)
-    if found is None:
-        raise not_found(f"Could not find a fulfillment provider with id: {provider_id}")
-    return found
-
 
 def validate_fulfillment_data(option: ShippingOption, data: dict[str, Any]) -> dict[str, Any]:
-    """FulfillmentProviderService.validateFulfillmentData: the manual provider accepts the data."""
-    _provider(option.provider_id)
-    return data
+    """FulfillmentProviderService.validateFulfillmentData: the option's provider checks the data."""
+    provider = get_fulfillment_provider(option.provider_id)
+    return dict(provider.validate_fulfillment_data(option.data or {}, data, None))
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -205,7 +194,7 @@ def _validate_price_type(price_type: str, provider_id: str) -> str:
     """ShippingOptionService.validatePriceType_."""
     if price_type not in ("flat_rate", "calculated"):
         raise invalid_data("The price must be of type flat_rate or calculated")
-    if price_type == "calculated" and not _provider(provider_id)["can_calculate"]:
+    if price_type == "calculated" and not get_fulfillment_provider(provider_id).can_calculate({}):
         raise invalid_data("The fulfillment provider cannot calculate prices for this option")
     return price_type
 
@@ -265,7 +254,7 @@ async def create_option(tx: AsyncSession, data: AdminPostShippingOptionsReq) -> 
     ).first()
     if in_region is None:
         raise invalid_data("The fulfillment provider is not available in the provided region")
-    if not _provider(data.provider_id)["valid_option"]:
+    if not get_fulfillment_provider(data.provider_id).validate_option(data.data or {}):
         raise invalid_data("The fulfillment provider cannot validate the shipping option")
 
     acc: list[tuple[str, float]] = []

@@ -25,11 +25,23 @@ from mercato.modules.store.models import (
 )
 from mercato.modules.store.schemas import AdminPostStoreReq
 
-# Providers Mercato ships; Medusa registers the ones its plugins provide at every start and marks
-# every other row not installed. Medusa's own system tax provider has no row.
-PAYMENT_PROVIDERS: tuple[str, ...] = ("manual",)
-FULFILLMENT_PROVIDERS: tuple[str, ...] = ("manual",)
+# Medusa registers the providers its plugins provide at every start and marks every other row not
+# installed: here the built-ins plus the entry points (providers/). Medusa's own `system` payment
+# provider and system tax provider have no row.
 TAX_PROVIDERS: tuple[str, ...] = ()
+
+
+def _payment_provider_ids() -> list[str]:
+    from mercato.providers.registry import payment_registry
+
+    return [p for p in payment_registry().ids() if p != "system"]
+
+
+def _fulfillment_provider_ids() -> list[str]:
+    from mercato.providers.fulfillment import provider_ids
+
+    return provider_ids()
+
 
 # featureFlagRouter.listFlags() of Medusa 1.20, in its order; Mercato runs with all of v1's features on.
 FEATURE_FLAGS: tuple[tuple[str, bool], ...] = (
@@ -86,8 +98,8 @@ async def bootstrap(tx: AsyncSession) -> Store:
         await tx.flush()
         if await tx.get(Currency, "usd") is not None:
             await tx.execute(t_store_currencies.insert().values(store_id=store.id, currency_code="usd"))
-    await _register_providers(tx, PaymentProvider, PAYMENT_PROVIDERS)
-    await _register_providers(tx, FulfillmentProvider, FULFILLMENT_PROVIDERS)
+    await _register_providers(tx, PaymentProvider, _payment_provider_ids())
+    await _register_providers(tx, FulfillmentProvider, _fulfillment_provider_ids())
     await _register_providers(tx, TaxProvider, TAX_PROVIDERS)
     if store.default_sales_channel_id is None:
         channel = SalesChannel(
