@@ -125,4 +125,6 @@ async def create_shipment(
 ) -> Response:
     await service.create_shipment(tx, order_id, body_or_empty(AdminPostOrdersOrderShipmentReq, body))
     return await _answer(tx, order_id, p)
+
+
 from mercato.modules.orders.store_routes import store_orders  # noqa: E402, F401  (auto-included router)
