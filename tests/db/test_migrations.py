@@ -43,6 +43,8 @@ EXTRA_INDEXES = {
     " ON public.product_option USING btree (product_id) WHERE (deleted_at IS NULL)",
     "IDX_product_created_at": 'CREATE INDEX "IDX_product_created_at"'
     " ON public.product USING btree (created_at) WHERE (deleted_at IS NULL)",
+    "IDX_order_created_at_id": 'CREATE INDEX "IDX_order_created_at_id"'
+    ' ON public."order" USING btree (created_at DESC, id)',
 }
 EXTRA_CONSTRAINTS = {("alembic_version", "alembic_version_pkc"), ("mercato_session", "mercato_session_pkey")}
 

@@ -7,6 +7,7 @@ Reads get a deferred transaction; writes (POST/DELETE) an immediate one on SQLit
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -77,8 +78,11 @@ class TxRoute(APIRoute):
             except BaseException:
                 session: AsyncSession | None = getattr(request.state, "tx", None)
                 if session is not None:
-                    await session.rollback()
-                    await session.close()
+                    try:
+                        await session.rollback()
+                        await session.close()
+                    finally:
+                        _release_write_gate(request)
                 raise
             session = getattr(request.state, "tx", None)
             if session is not None:
@@ -91,16 +95,43 @@ class TxRoute(APIRoute):
                         if bus is not None:
                             bus.kick()
                 finally:
-                    await session.close()
+                    try:
+                        await session.close()
+                    finally:
+                        _release_write_gate(request)
             return response
 
         return handler
+
+
+def _write_gate(request: Request) -> asyncio.Lock:
+    """SQLite has one writer at a time: the process's writing requests queue here, in order,
+    instead of polling the file lock in SQLite's busy handler (whose growing sleeps starve
+    some of them for seconds under load). One gate per event loop."""
+    loop = asyncio.get_running_loop()
+    state = request.app.state
+    gate: tuple[Any, asyncio.Lock] | None = getattr(state, "sqlite_write_gate", None)
+    if gate is None or gate[0] is not loop:
+        gate = (loop, asyncio.Lock())
+        state.sqlite_write_gate = gate
+    return gate[1]
+
+
+def _release_write_gate(request: Request) -> None:
+    gate: asyncio.Lock | None = getattr(request.state, "write_gate", None)
+    if gate is not None:
+        request.state.write_gate = None
+        gate.release()
 
 
 async def get_tx(request: Request) -> AsyncSession:
     session: AsyncSession | None = getattr(request.state, "tx", None)
     if session is None:
         db = request.app.state.db
+        if request.method not in _READ_METHODS and db.is_sqlite:
+            gate = _write_gate(request)
+            await gate.acquire()
+            request.state.write_gate = gate
         maker = db.read_session if request.method in _READ_METHODS else db.write_session
         session = maker()
         request.state.tx = session

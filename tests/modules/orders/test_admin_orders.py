@@ -68,6 +68,29 @@ async def test_get_order_with_default_relations_and_totals(admin: httpx.AsyncCli
     assert order["payments"][0]["provider_id"] == "system"
 
 
+async def test_real_tax_rates_read_as_javascript_reads_them(admin: httpx.AsyncClient, db: Database) -> None:
+    """Tax rates are PostgreSQL `real`: 7.7 is stored as 7.699999809…; Medusa prints 7.7 and its
+    totals use 7.7 (500 x 7.7 % = 38.5 rounds up to 39, not down to 38)."""
+    built = await build_order(db, items=[("Pin", 500, 1)], tax_rate=7.7)
+    res = await admin.get(f"/admin/orders/{built.order_id}")
+    assert res.status_code == 200, res.text
+    order = res.json()["order"]
+    item = order["items"][0]
+    assert item["tax_lines"][0]["rate"] == 7.7
+    assert order["shipping_methods"][0]["tax_lines"][0]["rate"] == 7.7
+    assert (item["subtotal"], item["tax_total"], item["total"]) == (500, 39, 539)
+    assert (order["item_tax_total"], order["shipping_tax_total"], order["tax_total"]) == (39, 77, 116)
+    assert order["total"] == 500 + 1000 + 116
+    # the admin routes' cleanResponseData drops raw_discount_total (checked on Medusa 1.20)
+    assert "raw_discount_total" not in item
+    assert "raw_discount_total" not in order
+    listed = await admin.get("/admin/orders", params={"id": built.order_id, "fields": "id,total,tax_total"})
+    assert listed.status_code == 200, listed.text
+    (row_,) = listed.json()["orders"]
+    assert (row_["total"], row_["tax_total"]) == (1616, 116)
+    assert row_["items"][0]["tax_lines"][0]["rate"] == 7.7
+
+
 async def test_get_order_with_an_adjustment(admin: httpx.AsyncClient, db: Database) -> None:
     built = await build_order(db, adjustment=300)
     order = (await admin.get(f"/admin/orders/{built.order_id}")).json()["order"]

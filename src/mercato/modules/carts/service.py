@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
@@ -84,13 +87,27 @@ class CartView:
     with_customer: bool = False
 
 
+def _joined_options(model: type, tree: Tree) -> list[Any]:
+    """load_options, with the many-to-one relations joined into their parent's statement (one
+    query fewer each); collections stay selectinload (bounded, no row multiplication)."""
+    options: list[Any] = []
+    mapper: Any = sa_inspect(model)
+    for name, sub in tree.items():
+        rel = mapper.relationships[name]
+        attr = getattr(model, name)
+        loader = joinedload(attr) if rel.direction is MANYTOONE else selectinload(attr)
+        children = _joined_options(rel.mapper.class_, sub)
+        options.append(loader.options(*children) if children else loader)
+    return options
+
+
 async def _cart_row(tx: AsyncSession, cart_id: str, tree: Tree | None = None, *, lock: bool = False) -> Cart:
     stmt = select(Cart).where(Cart.id == cart_id, Cart.deleted_at.is_(None))
     if lock:
         # concurrent changes of one cart queue up (PostgreSQL); SQLite has one writer anyway
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Cart)
     if tree:
-        stmt = stmt.options(*load_options(Cart, tree)).execution_options(populate_existing=True)
+        stmt = stmt.options(*_joined_options(Cart, tree)).execution_options(populate_existing=True)
     cart = (await tx.execute(stmt)).scalar_one_or_none()
     if cart is None:
         raise not_found(f"Cart with {cart_id} was not found")
@@ -150,14 +167,23 @@ def _totals_inputs(
     return items, methods, discounts, gift_cards
 
 
-async def compute_totals(tx: AsyncSession, cart: Cart, *, force_taxes: bool = False) -> tuple[T.Totals, bool]:
-    """CartService.decorateTotals for a cart loaded with CART_TREE."""
+async def compute_totals(
+    tx: AsyncSession, cart: Cart, *, force_taxes: bool = False, region_has_rates: bool | None = None
+) -> tuple[T.Totals, bool]:
+    """CartService.decorateTotals for a cart loaded with CART_TREE (`region_has_rates` False: the
+    region has no tax rate rows, so no product-rate query is needed)."""
     region: Region = cart.region  # type: ignore[attr-defined]
     include_tax = bool(force_taxes or region.automatic_taxes)
     items, methods, discounts, gift_cards = _totals_inputs(cart)
     tax_lines = None
     if include_tax:
-        tax_lines = await tax_lines_map(tx, region, cart.items, cart.shipping_methods)  # type: ignore[attr-defined]
+        tax_lines = await tax_lines_map(
+            tx,
+            region,
+            cart.items,  # type: ignore[attr-defined]
+            cart.shipping_methods,  # type: ignore[attr-defined]
+            region_has_rates=region_has_rates,
+        )
     totals = T.cart_totals(
         items,
         methods,
@@ -172,16 +198,44 @@ async def compute_totals(tx: AsyncSession, cart: Cart, *, force_taxes: bool = Fa
 
 
 async def load_cart_view(
-    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False, with_customer: bool = False
+    tx: AsyncSession,
+    cart_id: str,
+    *,
+    force_taxes: bool = False,
+    with_customer: bool = False,
+    lock: bool = False,
 ) -> CartView:
-    cart = await _cart_row(tx, cart_id, {**CART_TREE, "customer": {}} if with_customer else CART_TREE)
-    totals, include_tax = await compute_totals(tx, cart, force_taxes=force_taxes)
+    """The cart (CART_TREE, fresh from the database) with its totals; `lock`: the row is taken
+    for the transaction (PostgreSQL FOR UPDATE) by the same statement."""
+    cart = await _cart_row(
+        tx, cart_id, {**CART_TREE, "customer": {}} if with_customer else CART_TREE, lock=lock
+    )
     rates = list(
         (
             await tx.execute(select(TaxRate).where(TaxRate.region_id == cart.region_id).order_by(TaxRate.id))
         ).scalars()
     )
+    totals, include_tax = await compute_totals(
+        tx, cart, force_taxes=force_taxes, region_has_rates=bool(rates)
+    )
     return CartView(cart, totals, include_tax, rates, with_customer)
+
+
+async def reload_payment_sessions(tx: AsyncSession, cart: Cart) -> None:
+    """After a change of a loaded cart's payment sessions only: its `payment_sessions` read anew
+    (one query) instead of the whole cart; totals do not depend on sessions."""
+    await tx.flush()
+    rows = list(
+        (
+            await tx.execute(
+                select(PaymentSession)
+                .where(PaymentSession.cart_id == cart.id)
+                .order_by(PaymentSession.id)
+                .execution_options(populate_existing=True)
+            )
+        ).scalars()
+    )
+    set_committed_value(cart, "payment_sessions", rows)
 
 
 async def retrieve_cart_with_totals(
@@ -287,7 +341,12 @@ def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict
     out["items"] = [_item_json(i, view) for i in cart.items]
     if full:
         out["payment"] = present(cart.payment)
-        out["payment_sessions"] = [present(s) for s in cart.payment_sessions]
+        sessions = [present(s) for s in cart.payment_sessions]
+        out["payment_sessions"] = sessions
+        # Cart.afterLoad: the selected session as `payment_session`; the key is absent when none is
+        selected = next((s for s in sessions if s is not None and s.get("is_selected")), None)
+        if selected is not None:
+            out["payment_session"] = selected
     region = present(cart.region, {"countries": {}, "payment_providers": {}} if full else {})
     if region is not None:
         region["tax_rate"] = float4(region["tax_rate"])
@@ -423,10 +482,34 @@ async def _delete_items(tx: AsyncSession, item_ids: Sequence[str]) -> None:
 _ADJUST_TREE: Tree = relation_tree(["items.variant.product", "items.adjustments", "discounts.rule", "region"])
 
 
-async def refresh_adjustments(tx: AsyncSession, cart_id: str) -> None:
+async def refresh_adjustments(tx: AsyncSession, cart_id: str, *, reload: bool = True) -> None:
     """CartService.refreshAdjustments_: drop the discount adjustments of the non-return items and
-    create them anew for the cart's discounts."""
+    create them anew for the cart's discounts.
+
+    `reload=False` (the caller uses no loaded relation of the cart afterwards): a cart without
+    discounts only loses its items' discount adjustments, in one statement, without reading the
+    cart (no discount: no adjustment is created)."""
     await tx.flush()
+    if not reload:
+        has_discount = (
+            await tx.execute(
+                select(t_cart_discounts.c.discount_id).where(t_cart_discounts.c.cart_id == cart_id).limit(1)
+            )
+        ).first()
+        if has_discount is None:
+            await tx.execute(
+                delete(LineItemAdjustment)
+                .where(
+                    LineItemAdjustment.item_id.in_(
+                        select(LineItem.id).where(
+                            LineItem.cart_id == cart_id, LineItem.is_return.is_not(True)
+                        )
+                    ),
+                    LineItemAdjustment.discount_id.is_not(None),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return
     cart: Any = await _cart_row(tx, cart_id, _ADJUST_TREE)
     await cart_rules.refresh_adjustments(tx, cart, cart.discounts)
 
@@ -439,14 +522,16 @@ async def _touch(tx: AsyncSession, cart_id: str) -> None:
     await tx.execute(update(Cart).where(Cart.id == cart_id).values(updated_at=utcnow()))
 
 
-async def sync_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
+async def sync_payment_sessions(tx: AsyncSession, cart_id: str, *, has_sessions: bool | None = None) -> None:
     """What the store cart routes do after a change: a cart with payment sessions gets them set
-    anew for its new total (CartService.setPaymentSessions, owned by the payments module)."""
+    anew for its new total (CartService.setPaymentSessions, owned by the payments module).
+    `has_sessions`: what the caller already knows (read in this transaction), else one query."""
     await tx.flush()
-    has_sessions = (
-        await tx.execute(select(PaymentSession.id).where(PaymentSession.cart_id == cart_id).limit(1))
-    ).first()
     if has_sessions is None:
+        has_sessions = (
+            await tx.execute(select(PaymentSession.id).where(PaymentSession.cart_id == cart_id).limit(1))
+        ).first() is not None
+    if not has_sessions:
         return
     from mercato.modules.payments.cart_sessions import set_payment_sessions
 
@@ -528,9 +613,13 @@ def _covers(variant: ProductVariant, quantity: int) -> bool:
     return variant.inventory_quantity >= quantity
 
 
-async def add_or_update_lines(tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]]) -> None:
-    """CartService.addOrUpdateLineItems (validateSalesChannels on)."""
-    cart = await _cart_row(tx, cart_id)
+async def add_or_update_lines(
+    tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]], *, cart: Cart | None = None
+) -> None:
+    """CartService.addOrUpdateLineItems (validateSalesChannels on); `cart`: its row when the
+    caller read it already in this transaction."""
+    if cart is None or cart.id != cart_id:
+        cart = await _cart_row(tx, cart_id)
     if cart.sales_channel_id:
         product_ids = {line["_product_id"] for line in lines}
         in_channel = set(
@@ -586,7 +675,7 @@ async def add_or_update_lines(tx: AsyncSession, cart_id: str, lines: list[dict[s
     await tx.flush()
     await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
     await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
-    await refresh_adjustments(tx, cart_id)
+    await refresh_adjustments(tx, cart_id, reload=False)
     _updated(tx, cart_id)
 
 
@@ -608,7 +697,7 @@ async def add_line_item(
     lines = await generate_lines(
         tx, [NewLine(variant_id, quantity, metadata)], cart.region_id, customer_id or cart.customer_id
     )
-    await add_or_update_lines(tx, cart_id, lines)
+    await add_or_update_lines(tx, cart_id, lines, cart=cart)
     await sync_payment_sessions(tx, cart_id)
 
 
@@ -638,7 +727,7 @@ async def update_line_item(
     item.quantity = quantity
     item.metadata_ = metadata or {}
     await tx.flush()
-    await refresh_adjustments(tx, cart_id)
+    await refresh_adjustments(tx, cart_id, reload=False)
     _updated(tx, cart_id)
     await sync_payment_sessions(tx, cart_id)
 
@@ -650,7 +739,7 @@ async def remove_line_item(tx: AsyncSession, cart_id: str, line_id: str) -> None
         await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
         await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
         await _delete_items(tx, [line_id])
-        await refresh_adjustments(tx, cart_id)
+        await refresh_adjustments(tx, cart_id, reload=False)
         _updated(tx, cart_id)
     await sync_payment_sessions(tx, cart_id)
 
@@ -964,6 +1053,8 @@ async def update_cart(
 ) -> None:
     """CartService.update for the store's StorePostCartsCartReq (`fields`: the keys the body had)."""
     cart: Any = await _cart_row(tx, cart_id, _UPDATE_TREE, lock=True)
+    # only a region change (which skips the sync below) adds or drops sessions in here
+    had_sessions = bool(cart.payment_sessions)
     original_email = cart.email
     original_customer = cart.customer_id
     if data.customer_id:
@@ -986,7 +1077,10 @@ async def update_cart(
     if "billing_address" in fields:
         await _set_address(tx, cart, "billing", data.billing_address, None)
     if "shipping_address" in fields:
-        codes = _region_codes(await _region(tx, cart.region_id))
+        region = cart.region  # _UPDATE_TREE: the cart's region with its countries, read afresh
+        if region is None or region.deleted_at is not None or region.id != cart.region_id:
+            region = await _region(tx, cart.region_id)
+        codes = _region_codes(region)
         await _set_address(tx, cart, "shipping", data.shipping_address, codes)
     if data.sales_channel_id is not None and data.sales_channel_id != cart.sales_channel_id:
         channel = await validated_sales_channel(tx, data.sales_channel_id)
@@ -1030,7 +1124,7 @@ async def update_cart(
         emit(tx, "cart.customer_updated", {"id": cart_id})
     _updated(tx, cart_id)
     if data.region_id is None and sync_sessions:
-        await sync_payment_sessions(tx, cart_id)
+        await sync_payment_sessions(tx, cart_id, has_sessions=had_sessions)
 
 
 async def _drop_items_outside_channel(tx: AsyncSession, cart: Any, channel_id: str) -> None:
@@ -1143,9 +1237,9 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
     """CartService.addShippingMethod."""
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
-    await _cart_row(tx, cart_id, lock=True)
-    view = await load_cart_view(tx, cart_id)
+    view = await load_cart_view(tx, cart_id, lock=True)
     cart: Any = view.cart
+    had_sessions = bool(cart.payment_sessions)
     customs = await _custom_options(tx, cart_id)
     custom = next((c for c in customs if c.shipping_option_id == option_id), None)
     if customs and custom is None:
@@ -1177,7 +1271,7 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
         await _free_shipping(tx, cart_id)
     await _touch(tx, cart_id)
     _updated(tx, cart_id)
-    await sync_payment_sessions(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id, has_sessions=had_sessions)
 
 
 async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str, Any]]:

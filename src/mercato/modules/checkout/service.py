@@ -382,6 +382,26 @@ async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool 
     return order
 
 
+async def locked_cart_view(tx: AsyncSession, cart_id: str) -> CartView:
+    """lock_cart, the cart's gift cards locked, then the cart read once with its totals (taxes
+    forced): what authorize_view and place_order work on."""
+    await lock_cart(tx, cart_id)
+    return await _locked_view(tx, cart_id)
+
+
+async def authorize_view(
+    tx: AsyncSession, view: CartView, context: dict[str, Any] | None = None
+) -> PaymentSession | None:
+    """authorize_cart_payment over a view from locked_cart_view (its selected session read fresh)."""
+    return await _authorize(tx, view, context or {})
+
+
+async def place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool = True) -> Order:
+    """create_order_from_cart over a view from locked_cart_view, in the same transaction (the
+    cart changed since only through authorize_view)."""
+    return await _place_order(tx, view, reserve_stock=reserve_stock)
+
+
 async def create_order_from_cart(tx: AsyncSession, cart_id: str, *, reserve_stock: bool = True) -> Order:
     """OrderService.createFromCart in the caller's transaction (see iface/checkout.md): the cart
     row is locked, tax lines persisted, stock reserved (InsufficientInventory), discount usage
@@ -419,43 +439,15 @@ COMPLETE_TREE: Tree = merge_trees(
 _ORDER_COLUMNS = frozenset(c.name for c in Order.__table__.columns)
 
 
-def _fix_rates(out: dict[str, Any]) -> None:
-    """REAL columns print as JavaScript prints them (7.7, not 7.699999809265137)."""
-    for item in out.get("items") or []:
-        for line in item.get("tax_lines") or []:
-            line["rate"] = float4(line["rate"])
-    for method in out.get("shipping_methods") or []:
-        for line in method.get("tax_lines") or []:
-            line["rate"] = float4(line["rate"])
-    region = out.get("region")
-    if isinstance(region, dict) and "tax_rate" in region:
-        region["tax_rate"] = float4(region["tax_rate"])
-    for card in out.get("gift_cards") or []:
-        if card.get("tax_rate") is not None:
-            card["tax_rate"] = float4(card["tax_rate"])
-    for transaction in out.get("gift_card_transactions") or []:
-        if transaction.get("tax_rate") is not None:
-            transaction["tax_rate"] = float4(transaction["tax_rate"])
-    if out.get("tax_rate") is not None:
-        out["tax_rate"] = float4(out["tax_rate"])
-
-
 async def present_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
     """The order as complete-cart answers it (`data` of `{type: "order"}`)."""
-    view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS))
+    # decorateTotals gives every item its raw_discount_total, and complete-cart's cleaning step
+    # never reaches inside the items to take it out again
+    view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS), item_raw_discount=True)
     loaded = await orders.load_orders(tx, [order_id], COMPLETE_TREE)
     if not loaded:
         raise not_found(f"Order with id {order_id} was not found")
-    out = orders.present_order(loaded[0], view, with_object=True)
-    _fix_rates(out)
-    if any("raw_discount_total" not in item for item in out.get("items") or []):
-        # decorateTotals gives every item its raw_discount_total too
-        totals = orders.order_totals(loaded[0])
-        for item in out["items"]:
-            line = totals.items.get(item["id"])
-            if line is not None:
-                item.setdefault("raw_discount_total", line.raw_discount_total)
-    return out
+    return orders.present_order(loaded[0], view, with_object=True)
 
 
 async def _order_of_cart(tx: AsyncSession, cart_id: str) -> str:

@@ -603,7 +603,7 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     The draft row is locked first, so that parallel calls create one order: the others then find
     the session and answer as Medusa does on a completed draft order (its unique index on
     payment_session(cart_id, provider_id))."""
-    from mercato.modules.checkout.service import authorize_cart_payment, create_order_from_cart
+    from mercato.modules.checkout.service import authorize_view, locked_cart_view, place_order
     from mercato.modules.orders.service import capture_order_payment
     from mercato.modules.payments import sessions as ps
     from mercato.providers.payment import PaymentProcessorContext
@@ -611,8 +611,13 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     draft = await retrieve_draft(tx, draft_id, lock=True)
     cart_id = draft.cart_id
     assert cart_id is not None
-    cart: Any
-    cart, totals = await carts.retrieve_cart_with_totals(tx, cart_id)
+    # the cart is locked and read once (taxes forced, as authorization and the order need it);
+    # the session's amount is the total as the cart shows it (taxes only when automatic)
+    locked = await locked_cart_view(tx, cart_id)
+    cart: Any = locked.cart
+    totals = locked.totals
+    if not cart.region.automatic_taxes:
+        totals, _ = await carts.compute_totals(tx, cart)
     existing = (
         await tx.execute(
             select(PaymentSession.id).where(
@@ -645,8 +650,9 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     session.is_initiated = True
     await tx.flush()
     emit(tx, "cart.updated", {"id": cart_id})
-    await authorize_cart_payment(tx, cart_id)
-    order = await create_order_from_cart(tx, cart_id, reserve_stock=False)
+    await carts.reload_payment_sessions(tx, cart)
+    await authorize_view(tx, locked)
+    order = await place_order(tx, locked, reserve_stock=False)
     await tx.execute(
         update(DraftOrder)
         .where(DraftOrder.id == draft.id)

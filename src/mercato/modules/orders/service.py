@@ -27,6 +27,7 @@ from mercato.modules.carts.models import LineItem, ShippingMethod, ShippingMetho
 from mercato.modules.customers.models import Address, Customer
 from mercato.modules.orders import states
 from mercato.modules.orders.models import Fulfillment, FulfillmentItem, Order, TrackingLink, t_order_discounts
+from mercato.modules.orders.rows import dictify, load_trees
 from mercato.modules.orders.schemas import (
     AdminGetOrdersParams,
     AdminPostOrdersOrderFulfillmentsReq,
@@ -135,6 +136,9 @@ class View:
     shown: frozenset[str] | None = None  # top-level relations printed (None: all loaded)
     # False: items show only `refundable` and shipping methods no totals (a list's default)
     line_totals: bool = True
+    # items also carry `raw_discount_total` (decorateTotals sets it on every item; the admin order
+    # routes' cleanResponseData strips it, cart completion's answer keeps it)
+    item_raw_discount: bool = False
 
 
 def _clean_relation(path: str) -> str:
@@ -241,8 +245,8 @@ def _make(cls: type, **values: Any) -> Any:
     return cls(**{k: v for k, v in values.items() if k in names})
 
 
-def _tax_lines(rows: Sequence[Any]) -> list[T.TaxLine]:
-    return [T.TaxLine(rate=float(r.rate), name=r.name or "", code=r.code) for r in rows]
+def _tax_lines(rows: Sequence[dict[str, Any]] | None) -> list[T.TaxLine]:
+    return [T.TaxLine(rate=float(r["rate"]), name=r["name"] or "", code=r["code"]) for r in rows or ()]
 
 
 def _loaded(obj: Any, name: str) -> Any:
@@ -250,64 +254,75 @@ def _loaded(obj: Any, name: str) -> Any:
     return obj.__dict__.get(name)
 
 
+_TOTALS_TREE = relation_tree(TOTALS_RELATIONS)
+
+
 def order_totals(order: Order) -> T.Totals:
     """OrderService.decorateTotals over the loaded rows (TOTALS_RELATIONS must be loaded)."""
+    data = dictify(order, _TOTALS_TREE)
+    assert data is not None
+    return _totals(data)
+
+
+def _totals(order: dict[str, Any]) -> T.Totals:
+    """decorateTotals over an order dict (see rows.py): REAL rates already read as float4."""
     items = []
-    for item in order.items:  # type: ignore[attr-defined]
-        variant = _loaded(item, "variant")
+    for item in order.get("items") or ():
+        variant = item.get("variant")
         items.append(
             _make(
                 T.LineItem,
-                id=item.id,
-                unit_price=item.unit_price,
-                quantity=item.quantity,
-                includes_tax=bool(item.includes_tax),
-                is_return=bool(item.is_return),
-                allow_discounts=bool(item.allow_discounts),
-                is_giftcard=bool(item.is_giftcard),
-                tax_lines=_tax_lines(item.tax_lines),
-                adjustments=[(a.discount_id, float(a.amount)) for a in item.adjustments],
-                variant_id=item.variant_id,
-                product_id=variant.product_id if variant is not None else None,
-                returned_quantity=item.returned_quantity,
+                id=item["id"],
+                unit_price=item["unit_price"],
+                quantity=item["quantity"],
+                includes_tax=bool(item["includes_tax"]),
+                is_return=bool(item["is_return"]),
+                allow_discounts=bool(item["allow_discounts"]),
+                is_giftcard=bool(item["is_giftcard"]),
+                tax_lines=_tax_lines(item.get("tax_lines")),
+                adjustments=[(a["discount_id"], float(a["amount"])) for a in item.get("adjustments") or ()],
+                variant_id=item["variant_id"],
+                product_id=variant["product_id"] if variant is not None else None,
+                returned_quantity=item["returned_quantity"],
             )
         )
     methods = [
         T.ShippingMethod(
-            id=m.id, price=m.price, includes_tax=bool(m.includes_tax), tax_lines=_tax_lines(m.tax_lines)
+            id=m["id"],
+            price=m["price"],
+            includes_tax=bool(m["includes_tax"]),
+            tax_lines=_tax_lines(m.get("tax_lines")),
         )
-        for m in order.shipping_methods  # type: ignore[attr-defined]
+        for m in order.get("shipping_methods") or ()
     ]
     discounts = [
         T.Discount(
-            id=d.id,
-            code=d.code,
-            rule_type=d.rule.type,
-            value=d.rule.value,
-            allocation=d.rule.allocation,
-            is_disabled=bool(d.is_disabled),
+            id=d["id"],
+            code=d["code"],
+            rule_type=d["rule"]["type"],
+            value=d["rule"]["value"],
+            allocation=d["rule"]["allocation"],
+            is_disabled=bool(d["is_disabled"]),
         )
-        for d in order.discounts  # type: ignore[attr-defined]
-        if d.rule is not None
+        for d in order.get("discounts") or ()
+        if d.get("rule") is not None
     ]
-    region = order.region  # type: ignore[attr-defined]
-    gift_cards = [
-        T.GiftCard(id=g.id, balance=g.balance, tax_rate=g.tax_rate)
-        for g in order.gift_cards  # type: ignore[attr-defined]
-    ]
-    rates = {g.id: g.tax_rate for g in order.gift_cards}  # type: ignore[attr-defined]
+    region = order.get("region")
+    cards = order.get("gift_cards") or ()
+    gift_cards = [T.GiftCard(id=g["id"], balance=g["balance"], tax_rate=g["tax_rate"]) for g in cards]
+    rates = {g["id"]: g["tax_rate"] for g in cards}
     transactions = [
         _make(
             T.GiftCardTransaction,
-            amount=t.amount,
-            tax_rate=t.tax_rate,
-            is_taxable=t.is_taxable,
-            gift_card_tax_rate=rates.get(t.gift_card_id),
+            amount=t["amount"],
+            tax_rate=t["tax_rate"],
+            is_taxable=t["is_taxable"],
+            gift_card_tax_rate=rates.get(t["gift_card_id"]),
         )
-        for t in order.gift_card_transactions  # type: ignore[attr-defined]
+        for t in order.get("gift_card_transactions") or ()
     ]
-    paid_total = sum(p.amount for p in order.payments)  # type: ignore[attr-defined]
-    refunded_total = round(sum(r.amount for r in order.refunds))  # type: ignore[attr-defined]
+    paid_total = sum(p["amount"] for p in order.get("payments") or ())
+    refunded_total = round(sum(r["amount"] for r in order.get("refunds") or ()))
     return T.order_totals(
         items,
         methods,
@@ -316,19 +331,23 @@ def order_totals(order: Order) -> T.Totals:
         gift_cards=gift_cards,
         paid_total=paid_total,
         refunded_total=refunded_total,
-        tax_rate=order.tax_rate,
-        gift_cards_taxable=bool(region.gift_cards_taxable) if region is not None else True,
-        region_tax_rate=float(region.tax_rate) if region is not None else 0,
+        tax_rate=order["tax_rate"],
+        gift_cards_taxable=bool(region["gift_cards_taxable"]) if region is not None else True,
+        region_tax_rate=float(region["tax_rate"]) if region is not None else 0,
     )
 
 
 _ITEM_TOTALS = ("subtotal", "discount_total", "total", "original_total", "original_tax_total", "tax_total")
 _METHOD_TOTALS = ("original_total", "total", "subtotal", "original_tax_total", "tax_total")
+_ORDER_COLUMNS = frozenset(c.name for c in Order.__table__.columns)
+_DEFAULT_COLUMNS = frozenset(DEFAULT_FIELDS) & _ORDER_COLUMNS
 
 
-def _present_product(product: Any, sub: Tree) -> dict[str, Any] | None:
-    out = present(product, sub)
-    if out is not None and "profiles" in sub:
+def _present_product(product: dict[str, Any] | None, sub: Tree) -> dict[str, Any] | None:
+    if product is None:
+        return None
+    out = _copy(product, sub)
+    if "profiles" in sub:
         # Product.afterLoad: `profile` is the first of `profiles`
         profiles = out["profiles"]
         out["profile"] = profiles[0] if profiles else None
@@ -336,61 +355,78 @@ def _present_product(product: Any, sub: Tree) -> dict[str, Any] | None:
     return out
 
 
-def _present_item(item: LineItem, sub: Tree, totals: T.Totals, line_totals: bool = True) -> dict[str, Any]:
-    plain = {k: v for k, v in sub.items() if k != "variant"}
-    out = present(item, plain)
-    assert out is not None
+def _copy(row: dict[str, Any] | None, sub: Tree) -> Any:
+    """A loaded dict as printed: it holds exactly the relations of `sub` (the view's tree is what
+    was loaded), so it is used as is. Rows shared between parents (a variant, a region) are only
+    ever given the same keys and values."""
+    return row
+
+
+def _present_item(item: dict[str, Any], sub: Tree, totals: T.Totals, view: View) -> dict[str, Any]:
+    out = _copy(item, {k: v for k, v in sub.items() if k != "variant"})
     if "variant" in sub:
-        variant = item.variant  # type: ignore[attr-defined]
+        variant = item.get("variant")
         vsub = sub["variant"]
-        shown = present(variant, {k: v for k, v in vsub.items() if k != "product"})
+        shown = _copy(variant, {k: v for k, v in vsub.items() if k != "product"})
         if shown is not None and "product" in vsub:
-            shown["product"] = _present_product(variant.product, vsub["product"])
+            shown["product"] = _present_product(variant.get("product") if variant else None, vsub["product"])
         out["variant"] = shown
     # decorateTotals: the answer's quantity is what was not returned
-    out["quantity"] = item.quantity - (item.returned_quantity or 0)
-    line = totals.items.get(item.id)
+    out["quantity"] = item["quantity"] - (item["returned_quantity"] or 0)
+    line = totals.items.get(item["id"])
     if line is not None:
         out["refundable"] = line.refundable
-        if line_totals:
+        if view.line_totals:
             for key in _ITEM_TOTALS:
                 out[key] = getattr(line, key)
+            if view.item_raw_discount:
+                out["raw_discount_total"] = line.raw_discount_total
     return out
 
 
-def _present_method(method: ShippingMethod, sub: Tree, totals: T.Totals) -> dict[str, Any]:
-    out = present(method, sub)
-    assert out is not None
-    line = totals.shipping_methods.get(method.id)
+def _present_method(method: dict[str, Any], sub: Tree, totals: T.Totals) -> dict[str, Any]:
+    out = _copy(method, sub)
+    line = totals.shipping_methods.get(method["id"])
     if line is not None:
         for key in _METHOD_TOTALS:
             out[key] = getattr(line, key)
     return out
 
 
-def present_order(order: Order, view: View = DEFAULT_VIEW, *, with_object: bool = False) -> dict[str, Any]:
-    """Medusa's admin order JSON: columns, relations of the view, every total."""
-    totals = order_totals(order)
+def render_order(
+    order: dict[str, Any], view: View = DEFAULT_VIEW, *, with_object: bool = False
+) -> dict[str, Any]:
+    """Medusa's admin order JSON from an order dict (rows.load_trees / rows.dictify): columns,
+    relations of the view, every total (computed once per order)."""
+    totals = _totals(order)
     out: dict[str, Any] = {"object": "order"} if with_object else {}
-    columns = present(order, None, set(view.fields) if view.fields is not None else set(DEFAULT_FIELDS))
-    assert columns is not None
-    out.update(columns)
+    columns = (view.fields & _ORDER_COLUMNS) | {"id"} if view.fields is not None else _DEFAULT_COLUMNS
+    for key, value in order.items():
+        if key in columns:
+            out[key] = value
     for name, sub in sorted(view.tree.items()):
         if view.shown is not None and name not in view.shown:
             continue
-        value = getattr(order, name)
+        value = order.get(name)
         if name == "items":
-            out[name] = [_present_item(i, sub, totals, view.line_totals) for i in value]
+            out[name] = [_present_item(i, sub, totals, view) for i in value or ()]
         elif name == "shipping_methods" and view.line_totals:
-            out[name] = [_present_method(m, sub, totals) for m in value]
-        elif isinstance(value, list | tuple):
-            out[name] = [present(v, sub) for v in value]
+            out[name] = [_present_method(m, sub, totals) for m in value or ()]
+        elif isinstance(value, list):
+            out[name] = [_copy(v, sub) for v in value]
         else:
-            out[name] = present(value, sub)
+            out[name] = _copy(value, sub)
     for key in TOTAL_FIELDS:
         if key in view.totals:
             out[key] = getattr(totals, key)
     return out
+
+
+def present_order(order: Order, view: View = DEFAULT_VIEW, *, with_object: bool = False) -> dict[str, Any]:
+    """Medusa's admin order JSON of an ORM order loaded with the view's relations."""
+    data = dictify(order, view.tree)
+    assert data is not None
+    return render_order(data, view, with_object=with_object)
 
 
 async def order_response(
@@ -398,8 +434,10 @@ async def order_response(
 ) -> dict[str, Any]:
     """`{"order": …}` after an action: fresh rows, Medusa's default relations and totals."""
     view = view_for(p)
-    order = await retrieve_order_with_totals(tx, order_id, view)
-    return {"order": present_order(order, view, with_object=with_object)}
+    found = await load_trees(tx, Order, [order_id], view.tree)
+    if not found:
+        raise not_found(f"Order with id {order_id} was not found")
+    return {"order": render_order(found[0], view, with_object=with_object)}
 
 
 def _list_statement(p: AdminGetOrdersParams) -> Select[Any]:
@@ -455,14 +493,16 @@ def _list_statement(p: AdminGetOrdersParams) -> Select[Any]:
 
 
 async def list_orders(tx: AsyncSession, p: AdminGetOrdersParams) -> tuple[list[dict[str, Any]], int]:
-    """OrderService.listAndCount, newest first unless `order` says otherwise."""
+    """OrderService.listAndCount, newest first unless `order` says otherwise: the page's ids, then
+    the orders as plain rows (rows.load_trees: a fixed number of statements whatever the page
+    size), totals computed once per order."""
     view = view_for(p, is_list=True)
     stmt = _list_statement(p)
     count = await count_rows(tx, stmt)
     page = apply_page(apply_order(stmt, Order, p.order, default="-created_at"), p.offset, p.limit)
     ids = [row[0] for row in (await tx.execute(page)).all()]
-    orders = await load_orders(tx, ids, view.tree)
-    return [present_order(o, view) for o in orders], count
+    orders = await load_trees(tx, Order, ids, view.tree)
+    return [render_order(o, view) for o in orders], count
 
 
 # ---- actions ---------------------------------------------------------------------------------

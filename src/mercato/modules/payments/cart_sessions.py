@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.modules.carts.models import Cart, PaymentSession
-from mercato.modules.carts.service import retrieve_cart_with_totals
+from mercato.modules.carts.service import CartView, load_cart_view, retrieve_cart_with_totals
 from mercato.modules.payments import sessions as ps
 from mercato.providers.payment import PENDING, PaymentProcessorContext
 
@@ -43,18 +43,19 @@ async def _delete_appropriately(tx: AsyncSession, session: PaymentSession) -> No
         await tx.flush()
 
 
-async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
+async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
     """POST /store/carts/{id}/payment-sessions: one session per region provider (amount = cart
     total, taxes forced); a single provider's session is initiated and selected at once; a cart
-    whose total is <= 0 loses its sessions."""
-    cart: Any
-    cart, totals = await retrieve_cart_with_totals(tx, cart_id, force_taxes=True)
-    total = totals.total
+    whose total is <= 0 loses its sessions. Returns the cart view it read (taxes forced), whose
+    sessions are stale: `carts.service.reload_payment_sessions` refreshes them."""
+    view = await load_cart_view(tx, cart_id, force_taxes=True)
+    cart: Any = view.cart
+    total = view.totals.total
     sessions: list[PaymentSession] = list(cart.payment_sessions)
     if total <= 0:
         for session in sessions:
             await _delete_appropriately(tx, session)
-        return
+        return view
     customer = await ps.load_customer(tx, cart.customer_id)
     providers = [p.id for p in cart.region.payment_providers]
     consumed: set[str] = set()
@@ -96,7 +97,7 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
         chosen.is_selected = True
         chosen.is_initiated = True
         await tx.flush()
-        return
+        return view
     for provider_id in providers:
         if provider_id in consumed:
             continue
@@ -111,12 +112,15 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> None:
             )
         )
     await tx.flush()
+    return view
 
 
-async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> None:
-    """POST /store/carts/{id}/payment-session: selects (and initiates) the provider's session."""
-    cart: Any
-    cart, totals = await retrieve_cart_with_totals(tx, cart_id)
+async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> CartView:
+    """POST /store/carts/{id}/payment-session: selects (and initiates) the provider's session.
+    Returns the cart view it read (its sessions stale, see set_payment_sessions)."""
+    view = await load_cart_view(tx, cart_id)
+    cart: Any = view.cart
+    totals = view.totals
     if provider_id != "system" and provider_id not in {p.id for p in cart.region.payment_providers}:
         raise not_allowed("The payment method is not available in this region")
     sessions: list[PaymentSession] = list(cart.payment_sessions)
@@ -142,6 +146,7 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
     chosen.is_initiated = True
     await tx.flush()
     emit(tx, "cart.updated", {"id": cart.id})
+    return view
 
 
 async def update_payment_session(

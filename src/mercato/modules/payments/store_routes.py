@@ -31,11 +31,13 @@ store_carts = public_router("/store", "Carts")
 
 async def _cart_json(tx: Tx, cart_id: str, *, force_taxes: bool = False) -> dict[str, Any]:
     cart: dict[str, Any] = (await carts.cart_response(tx, cart_id, force_taxes=force_taxes))["cart"]
-    # Medusa's Cart.afterLoad: the selected session as `payment_session` (absent when none)
-    selected = next((s for s in cart.get("payment_sessions") or [] if s.get("is_selected")), None)
-    if selected is not None and "payment_session" not in cart:
-        cart["payment_session"] = selected
     return cart
+
+
+async def _view_json(tx: Tx, view: carts.CartView) -> dict[str, Any]:
+    """The cart JSON of a view whose only change since it was read is its payment sessions."""
+    await carts.reload_payment_sessions(tx, view.cart)
+    return carts.present_cart(view)
 
 
 def _clean(cart: dict[str, Any]) -> dict[str, Any]:
@@ -68,9 +70,10 @@ async def create_payment_sessions(cart_id: str, request: Request, tx: Tx) -> Res
         await tx.flush()
     headers = {"Access-Control-Expose-Headers": "Idempotency-Key", "Idempotency-Key": key.idempotency_key}
     if key.recovery_point != "finished":
-        await _run(tx, cart_sessions.set_payment_sessions(tx, cart_id))
-        cart = await _cart_json(tx, cart_id, force_taxes=True)
-        cart_row = (await tx.execute(select(Customer).where(Customer.id == cart.get("customer_id")))).scalar()
+        view = await cart_sessions.set_payment_sessions(tx, cart_id)
+        cart = await _view_json(tx, view)
+        customer_id = cart.get("customer_id")
+        cart_row = await tx.get(Customer, customer_id) if customer_id else None
         cart["customer"] = present(cart_row)
         key.recovery_point = "finished"
         key.response_code = 200
@@ -89,8 +92,8 @@ async def set_payment_session(
     cart_id: str, tx: Tx, body: Annotated[StorePostCartsCartPaymentSessionReq | None, Body()] = None
 ) -> Response:
     data = body_or_empty(StorePostCartsCartPaymentSessionReq, body)
-    await _run(tx, cart_sessions.set_payment_session(tx, cart_id, data.provider_id))
-    return ok({"cart": _clean(await _cart_json(tx, cart_id))})
+    view = await cart_sessions.set_payment_session(tx, cart_id, data.provider_id)
+    return ok({"cart": _clean(await _view_json(tx, view))})
 
 
 @store_carts.post("/carts/{cart_id}/payment-sessions/{provider_id}")

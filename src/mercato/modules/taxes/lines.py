@@ -79,13 +79,20 @@ async def shipping_rates(
 
 
 async def tax_lines_map(
-    tx: AsyncSession, region: Any, items: Iterable[Any], shipping_methods: Iterable[Any] = ()
+    tx: AsyncSession,
+    region: Any,
+    items: Iterable[Any],
+    shipping_methods: Iterable[Any] = (),
+    *,
+    region_has_rates: bool | None = None,
 ) -> TaxLinesMap:
     """TaxProviderService.getTaxLinesMap with the system provider.
 
     items: objects with `id`, `is_return` and `product_id` or `variant_id` (variants are resolved
     to their products in one query); custom items (no product) get no line, return items are left
-    out. shipping_methods: objects with `id` and `shipping_option_id`."""
+    out. shipping_methods: objects with `id` and `shipping_option_id`. An ORM item whose `variant`
+    is loaded needs no query for its product. `region_has_rates=False` (the caller knows the region
+    has no tax_rate rows): every product gets the region's default line without a query."""
     items = [item for item in items if not getattr(item, "is_return", False)]
     methods = list(shipping_methods)
 
@@ -96,7 +103,11 @@ async def tax_lines_map(
         if product_id:
             product_of[item.id] = product_id
         elif getattr(item, "variant_id", None):
-            variant_ids.add(item.variant_id)
+            variant = getattr(item, "__dict__", {}).get("variant")  # loaded relation, never lazy
+            if variant is not None and variant.id == item.variant_id:
+                product_of[item.id] = variant.product_id
+            else:
+                variant_ids.add(item.variant_id)
     if variant_ids:
         rows = await tx.execute(
             select(ProductVariant.id, ProductVariant.product_id).where(
@@ -108,7 +119,12 @@ async def tax_lines_map(
             if item.id not in product_of and getattr(item, "variant_id", None):
                 product_of[item.id] = variant_product.get(item.variant_id)
 
-    rates = await product_rates(tx, region, [p for p in product_of.values() if p])
+    product_ids = [p for p in product_of.values() if p]
+    if region_has_rates is False:
+        # both rate queries of product_rates only find rates of this region
+        rates = {pid: [default_tax_line(region)] for pid in product_ids}
+    else:
+        rates = await product_rates(tx, region, product_ids)
     option_rates = await shipping_rates(tx, region, [m.shipping_option_id for m in methods])
 
     result = TaxLinesMap()

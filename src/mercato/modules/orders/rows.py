@@ -1,0 +1,408 @@
+"""Read-only order trees as plain dicts, straight from Core selects (no ORM identity map).
+
+`load_trees(tx, Model, ids, tree)` returns, in `ids` order, one dict per row holding every
+column (as `core.present.present` prints it: ISO dates, JS numbers, REAL columns as JavaScript
+reads a PostgreSQL `real`) plus the relations of `tree`, recursively. Many-to-one relations are
+LEFT JOINed into their parent's SELECT; every collection costs one SELECT for all its parents;
+so a tree costs a fixed number of statements whatever the number of rows (and a level with no
+parent rows costs none). `dictify(obj, tree)` gives the same dicts for ORM objects already
+loaded, so both paths share one presenter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import REAL, BinaryExpression, DateTime, Float, Numeric, any_, bindparam, exists, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.util import ClauseAdapter
+
+from mercato.core.present import Tree, _columns, _value
+from mercato.pricing.taxes import float4
+
+Conv = Callable[[Any], Any]
+
+
+def _real(value: Any) -> Any:
+    return _value(float4(value))
+
+
+def _datetime(value: Any) -> Any:
+    """core.clock.iso (JavaScript's toISOString), through the faster isoformat."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="milliseconds") + "Z"
+
+
+def _float(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else _value(value)
+
+
+def _converter(column: Any) -> Conv | None:
+    kind = column.type
+    if isinstance(kind, REAL):
+        return _real
+    if isinstance(kind, DateTime):
+        return _datetime
+    if isinstance(kind, Float):
+        return _float
+    if isinstance(kind, Numeric):
+        return _value
+    python_type: Any
+    try:
+        python_type = kind.python_type
+    except NotImplementedError:
+        return _value
+    if python_type in (str, int, bool, dict, list, decimal.Decimal):
+        return None if python_type is not decimal.Decimal else _value
+    return _value
+
+
+class _Shape:
+    """One mapped class: its printed columns and their converters."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.mapper: Any = sa_inspect(model)
+        self.table: Any = self.mapper.local_table
+        self.names = [name for _attr, name in _columns(model)]
+        self.attrs = [attr for attr, _name in _columns(model)]
+        self.convs = [
+            (i, name, conv)
+            for i, name in enumerate(self.names)
+            if (conv := _converter(self.table.c[name])) is not None
+        ]
+        primary: Any = self.mapper.primary_key
+        pk: list[str] = [column.name for column in primary]
+        self.pk: str = pk[0]  # the key of a parent in a join-based collection query
+        self.pk_indexes = [self.names.index(n) for n in pk]
+
+    def make(self, values: Sequence[Any]) -> dict[str, Any]:
+        out = dict(zip(self.names, values, strict=False))
+        for _i, name, conv in self.convs:
+            value = out[name]
+            if value is not None:
+                out[name] = conv(value)
+        return out
+
+    def of(self, obj: Any) -> dict[str, Any]:
+        return self.make([getattr(obj, a) for a in self.attrs])
+
+
+_SHAPES: dict[type, _Shape] = {}
+
+
+def shape(model: type) -> _Shape:
+    found = _SHAPES.get(model)
+    if found is None:
+        found = _SHAPES[model] = _Shape(model)
+    return found
+
+
+# ---- ORM objects -----------------------------------------------------------------------------
+
+
+def dictify(obj: Any, tree: Tree | None = None) -> dict[str, Any] | None:
+    """The dict of an ORM object with the relations of `tree` that were loaded."""
+    if obj is None:
+        return None
+    out = shape(type(obj)).of(obj)
+    for name, sub in (tree or {}).items():
+        if name not in obj.__dict__:
+            continue
+        value = obj.__dict__[name]
+        if isinstance(value, list | tuple):
+            out[name] = [dictify(v, sub) for v in value]
+        else:
+            out[name] = dictify(value, sub)
+    return out
+
+
+# ---- Core loading ----------------------------------------------------------------------------
+
+
+class _Node:
+    """A table inside one SELECT: the level's base table or a LEFT JOINed many-to-one."""
+
+    def __init__(self, shape_: _Shape, selectable: Any) -> None:
+        self.shape = shape_
+        self.selectable = selectable
+        self.offset = 0
+        self.joined: list[tuple[str, _Node]] = []
+        self.collections: list[tuple[str, Any, Tree]] = []
+
+    def columns(self) -> list[Any]:
+        return [self.selectable.c[n] for n in self.shape.names]
+
+
+def _joinable(rel: Any) -> bool:
+    return not rel.uselist and rel.secondary is None
+
+
+def _plan(node: _Node, tree: Tree, joins: list[tuple[Any, Any]], nodes: list[_Node]) -> None:
+    mapper = node.shape.mapper
+    for name, sub in tree.items():
+        rel = mapper.relationships[name]
+        if _joinable(rel):
+            target = shape(rel.mapper.class_)
+            alias = target.table.alias()
+            onclause = ClauseAdapter(alias).traverse(rel.primaryjoin)
+            if node.selectable is not node.shape.table:
+                onclause = ClauseAdapter(node.selectable).traverse(onclause)
+            child = _Node(target, alias)
+            joins.append((alias, onclause))
+            nodes.append(child)
+            node.joined.append((name, child))
+            _plan(child, sub, joins, nodes)
+        else:
+            node.collections.append((name, rel, sub))
+
+
+def _simple_key(rel: Any) -> tuple[Any, Any] | None:
+    """(parent column, child column) when the collection is `parent.col == child.col` alone."""
+    join = rel.primaryjoin
+    if (
+        rel.secondary is not None
+        or not isinstance(join, BinaryExpression)
+        or join.operator is not operators.eq
+    ):
+        return None
+    pairs = rel.local_remote_pairs
+    if len(pairs) != 1:
+        return None
+    return pairs[0]
+
+
+class _Level:
+    def __init__(self, model: type, tree: Tree) -> None:
+        self.root = _Node(shape(model), shape(model).table)
+        self.joins: list[tuple[Any, Any]] = []
+        self.nodes: list[_Node] = [self.root]
+        _plan(self.root, tree, self.joins, self.nodes)
+        offset = 0
+        columns: list[Any] = []
+        for node in self.nodes:
+            node.offset = offset
+            cols = node.columns()
+            offset += len(cols)
+            columns.extend(cols)
+        self.columns = columns
+        self.width = offset
+        self.by_ids: dict[bool, Any] = {}
+        # relation -> (statement with an expanding `keys` parameter, parent dict key)
+        self.statements: dict[tuple[Any, bool], tuple[Any, str]] = {}
+        # id(node) -> (EXISTS per collection, [(collection index, parent key, parameter)])
+        self.probes: dict[tuple[int, bool], tuple[Any, list[tuple[int, str, str]]] | None] = {}
+
+    def select(self, *extra: Any, from_: Any = None) -> Any:
+        stmt = select(*self.columns, *extra)
+        source = from_ if from_ is not None else self.root.shape.table
+        for alias, onclause in self.joins:
+            source = source.outerjoin(alias, onclause)
+        return stmt.select_from(source)
+
+    def build(self, rows: Sequence[Any]) -> tuple[list[dict[str, Any]], dict[int, dict[Any, dict[str, Any]]]]:
+        """The root dicts (one per row) and, per node, its distinct dicts by primary key."""
+        seen: dict[int, dict[Any, dict[str, Any]]] = {id(n): {} for n in self.nodes}
+        roots: list[dict[str, Any]] = []
+        for row in rows:
+            roots.append(self._node(self.root, row, seen))
+        return roots, seen
+
+    def _node(self, node: _Node, row: Sequence[Any], seen: dict[int, dict[Any, dict[str, Any]]]) -> Any:
+        shape_ = node.shape
+        start = node.offset
+        values = row[start : start + len(shape_.names)]
+        bucket = seen[id(node)]
+        if node is self.root:
+            # every row is its own parent (a collection may list one row for several parents)
+            out = shape_.make(values)
+            bucket[id(out)] = out
+        else:
+            indexes = shape_.pk_indexes
+            key = values[indexes[0]] if len(indexes) == 1 else tuple(values[i] for i in indexes)
+            if key is None or key == (None,) * len(indexes):
+                return None
+            if key in bucket:
+                return bucket[key]
+            out = bucket[key] = shape_.make(values)
+        for name, child in node.joined:
+            out[name] = self._node(child, row, seen)
+        return out
+
+
+_LEVELS: dict[tuple[type, str], _Level] = {}
+
+
+def _freeze(tree: Tree) -> str:
+    return ",".join(f"{k}({_freeze(v)})" for k, v in sorted(tree.items()))
+
+
+def _level(model: type, tree: Tree) -> _Level:
+    key = (model, _freeze(tree))
+    found = _LEVELS.get(key)
+    if found is None:
+        if len(_LEVELS) >= 512:
+            _LEVELS.clear()  # `expand` combinations are many: keep the cache bounded
+        found = _LEVELS[key] = _Level(model, tree)
+    return found
+
+
+async def _children(tx: AsyncConnection, level: _Level, seen: dict[int, dict[Any, dict[str, Any]]]) -> None:
+    for node in level.nodes:
+        parents = list(seen[id(node)].values())
+        if not parents:
+            continue
+        empty = await _probe(tx, level, node, parents)
+        for i, (name, rel, sub) in enumerate(node.collections):
+            if i in empty:
+                for p in parents:
+                    p[name] = [] if rel.uselist else None
+            else:
+                await _collection(tx, node.shape, parents, name, rel, sub)
+
+
+# A node with at least this many collections first asks, in one statement, which of them have
+# rows at all (orders usually have no claims, swaps, returns, refunds, gift cards…)
+_PROBE_MIN = 3
+
+
+def _probe_column(rel: Any, parent: _Shape) -> tuple[str, Any] | None:
+    """(parent dict key, child-side column): `child-side IN (parent keys)` holds for every row
+    of the collection (a superset when the join has more conditions)."""
+    pairs = rel.synchronize_pairs if rel.secondary is not None else rel.local_remote_pairs
+    if len(pairs) != 1:
+        return None
+    local, remote = pairs[0]
+    if getattr(local, "table", None) is not parent.table:
+        return None
+    return local.name, remote
+
+
+def _probe_statement(level: _Level, node: _Node, pg: bool) -> tuple[Any, list[tuple[int, str, str]]] | None:
+    if (id(node), pg) in level.probes:
+        return level.probes[(id(node), pg)]
+    checks: list[tuple[int, str, str]] = []
+    exprs: list[Any] = []
+    for i, (_name, rel, _sub) in enumerate(node.collections):
+        found = _probe_column(rel, node.shape)
+        if found is None:
+            continue
+        key, remote = found
+        param = f"k{i}"
+        checks.append((i, key, param))
+        exprs.append(exists().where(_in(remote, param, pg)).label(f"e{i}"))
+    probe = (select(*exprs), checks) if len(checks) >= _PROBE_MIN else None
+    level.probes[(id(node), pg)] = probe
+    return probe
+
+
+async def _probe(tx: AsyncConnection, level: _Level, node: _Node, parents: list[dict[str, Any]]) -> set[int]:
+    """The indexes (in node.collections) of the collections known to be empty for `parents`."""
+    if len(node.collections) < _PROBE_MIN:
+        return set()
+    probe = _probe_statement(level, node, _is_pg(tx))
+    if probe is None:
+        return set()
+    stmt, checks = probe
+    params: dict[str, list[Any]] = {}
+    empty: set[int] = set()
+    for i, key, param in checks:
+        keys = list({k for p in parents if (k := p.get(key)) is not None})
+        if not keys:
+            empty.add(i)
+        params[param] = keys or [None]
+    row = (await tx.execute(stmt, params)).one()
+    for (i, _key, _param), has_rows in zip(checks, row, strict=True):
+        if not has_rows:
+            empty.add(i)
+    return empty
+
+
+def _is_pg(conn: AsyncConnection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _in(column: Any, name: str, pg: bool) -> Any:
+    """`column IN (:name…)`: on PostgreSQL `= ANY(:name)` with one array parameter (one SQL
+    text whatever the number of keys: no re-rendering, one prepared statement)."""
+    if pg:
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _collection_statement(parent: _Shape, rel: Any, level: _Level, pg: bool) -> tuple[Any, str]:
+    cached = level.statements.get((rel, pg))
+    if cached is not None:
+        return cached
+    simple = _simple_key(rel)
+    if simple is not None:
+        local, remote = simple
+        stmt = level.select(remote.label("__key")).where(_in(remote, "keys", pg))
+        parent_key = local.name
+    else:
+        pk_col = parent.table.c[parent.pk]
+        source: Any = parent.table
+        if rel.secondary is not None:
+            source = source.join(rel.secondary, rel.primaryjoin).join(
+                level.root.shape.table, rel.secondaryjoin
+            )
+        else:
+            source = source.join(level.root.shape.table, rel.primaryjoin)
+        stmt = level.select(pk_col.label("__key"), from_=source).where(_in(pk_col, "keys", pg))
+        parent_key = parent.pk
+    if rel.order_by:
+        stmt = stmt.order_by(*rel.order_by)
+    level.statements[(rel, pg)] = (stmt, parent_key)
+    return stmt, parent_key
+
+
+async def _collection(
+    tx: AsyncConnection, parent: _Shape, parents: list[dict[str, Any]], name: str, rel: Any, sub: Tree
+) -> None:
+    many = bool(rel.uselist)
+    if not parents:
+        return
+    level = _level(rel.mapper.class_, sub)
+    stmt, parent_key = _collection_statement(parent, rel, level, _is_pg(tx))
+    keys = list({k for p in parents if (k := p.get(parent_key)) is not None})
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    if keys:
+        rows = (await tx.execute(stmt, {"keys": keys})).all()
+        children, seen = level.build(rows)
+        width = level.width
+        for row, child in zip(rows, children, strict=True):
+            grouped.setdefault(row[width], []).append(child)
+        await _children(tx, level, seen)
+    for p in parents:
+        found = grouped.get(p.get(parent_key), ())
+        p[name] = list(found) if many else (found[0] if found else None)
+
+
+async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tree) -> list[dict[str, Any]]:
+    """Rows of `model` with primary keys `ids` (in that order) and the relations of `tree`."""
+    if not ids:
+        return []
+    level = _level(model, tree)
+    root = level.root.shape
+    pk_col = root.table.c[root.pk]
+    # Core statements on the session's connection (its transaction, flushed rows): no ORM
+    # result machinery
+    conn = await tx.connection()
+    pg = _is_pg(conn)
+    by_ids = level.by_ids.get(pg)
+    if by_ids is None:
+        by_ids = level.by_ids[pg] = level.select().where(_in(pk_col, "keys", pg))
+    rows = (await conn.execute(by_ids, {"keys": list(ids)})).all()
+    roots, seen = level.build(rows)
+    await _children(conn, level, seen)
+    by_id = {r[root.pk]: r for r in roots}
+    return [by_id[i] for i in ids if i in by_id]
