@@ -18,6 +18,7 @@ Routes opt in with `@cacheable(...)`; the key also holds path, query and the cal
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections import OrderedDict
@@ -73,12 +74,32 @@ class ResponseCache:
         self._bytes = 0
         self._monitor: sqlite3.Connection | None = None
         self.hits = 0
+        # PostgreSQL snapshot reads, shared by the requests waiting for them (see generation())
+        self._pg_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._pg_started = 0
+        self._pg_value: Any = None
+        self._pg_value_seq = 0
 
     async def generation(self, db: Any) -> Any:
         if db.is_sqlite:
             return self._sqlite_data_version(db)
-        async with db.reader.connect() as conn:
-            return (await conn.execute(text("SELECT pg_current_snapshot()::text"))).scalar_one()
+        # One snapshot read serves every request that arrived before it STARTED: such a read sees
+        # every write completed before those requests arrived, so none of them can be answered
+        # from data older than a write it could know of. Concurrent requests then cost one round
+        # trip per batch instead of one each.
+        loop = asyncio.get_running_loop()
+        if self._pg_lock is None or self._pg_lock[0] is not loop:
+            self._pg_lock = (loop, asyncio.Lock())
+        arrived_after = self._pg_started
+        async with self._pg_lock[1]:
+            if self._pg_value_seq > arrived_after:
+                return self._pg_value
+            self._pg_started += 1
+            seq = self._pg_started
+            async with db.reader.connect() as conn:
+                value = (await conn.execute(text("SELECT pg_current_snapshot()::text"))).scalar_one()
+            self._pg_value, self._pg_value_seq = value, seq
+            return value
 
     def _sqlite_data_version(self, db: Any) -> int:
         # A plain sqlite3 connection, used inline: reading the version is a few microseconds and
