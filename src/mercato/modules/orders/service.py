@@ -457,6 +457,12 @@ def _list_statement(p: AdminGetOrdersParams) -> Select[Any]:
         value = getattr(p, name)
         if value is not None:
             stmt = stmt.where(getattr(Order, name) == value)
+    return apply_shared_order_filters(stmt, p)
+
+
+def apply_shared_order_filters(stmt: Any, p: Any) -> Any:
+    """The filters the admin list and the customer's store list share (both are Medusa's
+    OrderService.listAndCount): tax_rate, date ranges, and `q`, which replaces display_id and email."""
     if p.tax_rate is not None:
         stmt = stmt.where(cast(Order.tax_rate, String) == p.tax_rate)
     for name in ("canceled_at", "created_at", "updated_at"):

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jwt
-from sqlalchemy import Select, String, cast, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.config import get_settings
@@ -28,12 +28,12 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_found
 from mercato.core.events import emit
 from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree
-from mercato.core.query import apply_date_filter, apply_page, count_rows
+from mercato.core.query import apply_page, count_rows
 from mercato.modules.carts.models import LineItem, ShippingMethod
-from mercato.modules.customers.models import Address, Customer
+from mercato.modules.customers.models import Customer
 from mercato.modules.orders import states
 from mercato.modules.orders.models import Order
-from mercato.modules.orders.service import load_orders, order_totals
+from mercato.modules.orders.service import apply_shared_order_filters, load_orders, order_totals
 from mercato.modules.orders.store_schemas import (
     StoreGetCustomersCustomerOrdersParams,
     StoreGetOrderParams,
@@ -380,40 +380,7 @@ def _customer_orders_statement(customer_id: str, p: StoreGetCustomersCustomerOrd
         value = getattr(p, name)
         if value is not None:
             stmt = stmt.where(getattr(Order, name) == value)
-    if p.tax_rate is not None:
-        stmt = stmt.where(cast(Order.tax_rate, String) == p.tax_rate)
-    for name in ("canceled_at", "created_at", "updated_at"):
-        value = getattr(p, name)
-        if value is not None:
-            stmt = apply_date_filter(stmt, getattr(Order, name), value)
-    if p.q:
-        # listAndCount: q replaces the display_id and email filters; customer and shipping
-        # address must exist (inner joins)
-        pattern = f"%{p.q}%"
-        stmt = (
-            stmt.join(Customer, Customer.id == Order.customer_id)
-            .join(Address, Address.id == Order.shipping_address_id)
-            .where(
-                or_(
-                    Address.first_name.ilike(pattern),
-                    Order.email.ilike(pattern),
-                    cast(Order.display_id, String).ilike(pattern),
-                    Customer.first_name.ilike(pattern),
-                    Customer.last_name.ilike(pattern),
-                    Customer.phone.ilike(pattern),
-                )
-            )
-        )
-    else:
-        if p.display_id is not None:
-            try:
-                stmt = stmt.where(Order.display_id == int(p.display_id))
-            except ValueError:
-                # Medusa: the database refuses the text (500); a 400 here
-                raise invalid_data(f'invalid input syntax for type integer: "{p.display_id}"') from None
-        if p.email is not None:
-            stmt = stmt.where(Order.email == p.email)
-    return stmt
+    return apply_shared_order_filters(stmt, p)
 
 
 async def list_customer_orders(
