@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -35,8 +36,14 @@ class Database:
             await self.writer.dispose()
 
 
+registry.register("sqlite.mercato_inline", "mercato.db.sqlite_inline", "SQLiteDialect_inline")
+
+
 def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    # The driver runs sqlite3 on the loop's thread (see sqlite_inline) and waits for locks
+    # without blocking it: 30 s, as the busy timeout was.
+    inline = make_url(url).set(drivername="sqlite+mercato_inline")
+    engine = create_async_engine(inline, echo=echo, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -44,7 +51,7 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA busy_timeout=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()

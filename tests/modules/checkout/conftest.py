@@ -231,6 +231,9 @@ class Overlap:
             return
         self.now += 1
         self.most = max(self.most, self.now)
+        # Let the other released requests arrive before this one runs: with SQLite on the
+        # loop's thread a request may otherwise finish without ever yielding.
+        await asyncio.sleep(0)
         try:
             await self.app(scope, receive, send)
         finally:
