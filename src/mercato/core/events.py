@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.modules.system.models import StagedJob
@@ -86,14 +86,15 @@ class EventBus:
             if not db.is_sqlite:
                 stmt = stmt.with_for_update(skip_locked=True)
             jobs = list((await tx.execute(stmt)).scalars())
-            handled = 0
+            done: list[str] = []
             for job in jobs:
                 attempts = int((job.options or {}).get("attempts", 0))
                 if attempts >= MAX_ATTEMPTS:
                     continue
+                handlers = self._handlers.get(job.event_name, []) + self._handlers.get("*", [])
                 token = _DELIVERY_SESSION.set(tx)
                 try:
-                    for handler in self._handlers.get(job.event_name, []) + self._handlers.get("*", []):
+                    for handler in handlers:
                         await handler(job.event_name, job.data)
                 except Exception:
                     log.exception("event %s (%s) failed, attempt %d", job.event_name, job.id, attempts + 1)
@@ -101,21 +102,34 @@ class EventBus:
                     continue
                 finally:
                     _DELIVERY_SESSION.reset(token)
-                await tx.delete(job)
-                handled += 1
+                done.append(job.id)
+            if done:
+                # one DELETE for the pass (the rows are this pass's: locked on PostgreSQL, and
+                # SQLite has one writer)
+                await tx.execute(
+                    delete(StagedJob)
+                    .where(StagedJob.id.in_(done))
+                    .execution_options(synchronize_session=False)
+                )
             await tx.commit()
-            return handled
+            return len(done)
 
-    async def run(self, db: Any, poll_seconds: float = 2.0) -> None:
-        """Deliver forever: woken after each committed write, and by a poll for other processes' rows."""
+    async def run(
+        self, db: Any, poll_seconds: float = 2.0, gather_seconds: float = 0.05, batch: int = 200
+    ) -> None:
+        """Deliver forever: woken after each committed write, and by a poll for other processes' rows.
+
+        A wake-up waits `gather_seconds` before delivering, so that under load one pass (one
+        transaction) delivers the events of many requests instead of one pass per request."""
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                await asyncio.sleep(gather_seconds)
             except TimeoutError:
                 pass
             self._wake.clear()
             try:
-                while await self.deliver_pending(db) > 0:
+                while await self.deliver_pending(db, batch) >= batch:
                     pass
             except Exception:
                 log.exception("event delivery pass failed")

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
-from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.present import Tree, load_options, relation_tree
+from mercato.core.rows import load_trees, shape
 from mercato.modules.carts.models import (
     Cart,
     CustomShippingOption,
@@ -78,12 +79,14 @@ INSUFFICIENT_INVENTORY = "insufficient_inventory"
 
 @dataclass
 class CartView:
-    """A loaded cart with what its JSON needs beyond the ORM rows."""
+    """A cart with its totals: `cart` is its dict tree (CART_TREE, columns as `core.present`
+    prints them, read with Core statements, no ORM rows), what the totals and the JSON are
+    computed from and what the checkout rules read."""
 
-    cart: Cart
+    cart: dict[str, Any]
     totals: T.Totals
     include_tax: bool
-    region_tax_rates: list[TaxRate]
+    region_tax_rates: list[dict[str, Any]]
     with_customer: bool = False
 
 
@@ -114,74 +117,89 @@ async def _cart_row(tx: AsyncSession, cart_id: str, tree: Tree | None = None, *,
     return cart
 
 
+def _tax_lines(lines: Sequence[dict[str, Any]]) -> tuple[T.TaxLine, ...]:
+    return tuple(T.TaxLine(rate=float4(t["rate"]) or 0, name=t["name"], code=t["code"]) for t in lines)
+
+
 def _totals_inputs(
-    cart: Any,
+    cart: dict[str, Any],
 ) -> tuple[list[T.LineItem], list[T.ShippingMethod], list[T.Discount], list[T.GiftCard]]:
     items = [
         T.LineItem(
-            id=i.id,
-            unit_price=i.unit_price,
-            quantity=i.quantity,
-            includes_tax=bool(i.includes_tax),
-            is_return=bool(i.is_return),
-            allow_discounts=bool(i.allow_discounts),
-            is_giftcard=bool(i.is_giftcard),
-            tax_lines=tuple(
-                T.TaxLine(rate=float4(t.rate) or 0, name=t.name, code=t.code) for t in i.tax_lines
-            ),
-            adjustments=tuple((a.discount_id, float(a.amount)) for a in i.adjustments),
-            variant_id=i.variant_id,
-            product_id=i.variant.product_id if i.variant is not None else None,
+            id=i["id"],
+            unit_price=i["unit_price"],
+            quantity=i["quantity"],
+            includes_tax=bool(i["includes_tax"]),
+            is_return=bool(i["is_return"]),
+            allow_discounts=bool(i["allow_discounts"]),
+            is_giftcard=bool(i["is_giftcard"]),
+            tax_lines=_tax_lines(i["tax_lines"]),
+            adjustments=tuple((a["discount_id"], float(a["amount"])) for a in i["adjustments"]),
+            variant_id=i["variant_id"],
+            product_id=i["variant"]["product_id"] if i["variant"] is not None else None,
         )
-        for i in cart.items
+        for i in cart["items"]
     ]
     methods = [
         T.ShippingMethod(
-            id=m.id,
-            price=m.price,
-            includes_tax=bool(m.includes_tax),
-            tax_lines=tuple(
-                T.TaxLine(rate=float4(t.rate) or 0, name=t.name, code=t.code) for t in m.tax_lines
-            ),
+            id=m["id"],
+            price=m["price"],
+            includes_tax=bool(m["includes_tax"]),
+            tax_lines=_tax_lines(m["tax_lines"]),
         )
-        for m in cart.shipping_methods
+        for m in cart["shipping_methods"]
     ]
     discounts = [
         T.Discount(
-            id=d.id,
-            code=d.code,
-            rule_type=d.rule.type,
-            value=d.rule.value,
-            allocation=d.rule.allocation,
-            is_disabled=bool(d.is_disabled),
+            id=d["id"],
+            code=d["code"],
+            rule_type=d["rule"]["type"],
+            value=d["rule"]["value"],
+            allocation=d["rule"]["allocation"],
+            is_disabled=bool(d["is_disabled"]),
         )
-        for d in cart.discounts
-        if d.rule is not None
+        for d in cart["discounts"]
+        if d["rule"] is not None
     ]
     gift_cards = [
         T.GiftCard(
-            id=g.id, balance=g.balance, tax_rate=float4(g.tax_rate) if g.tax_rate is not None else None
+            id=g["id"],
+            balance=g["balance"],
+            tax_rate=float4(g["tax_rate"]) if g["tax_rate"] is not None else None,
         )
-        for g in cart.gift_cards
+        for g in cart["gift_cards"]
     ]
     return items, methods, discounts, gift_cards
 
 
 async def compute_totals(
-    tx: AsyncSession, cart: Cart, *, force_taxes: bool = False, region_has_rates: bool | None = None
+    tx: AsyncSession,
+    cart: dict[str, Any],
+    *,
+    force_taxes: bool = False,
+    region_has_rates: bool | None = None,
 ) -> tuple[T.Totals, bool]:
-    """CartService.decorateTotals for a cart loaded with CART_TREE (`region_has_rates` False: the
-    region has no tax rate rows, so no product-rate query is needed)."""
-    region: Region = cart.region  # type: ignore[attr-defined]
-    include_tax = bool(force_taxes or region.automatic_taxes)
-    items, methods, discounts, gift_cards = _totals_inputs(cart)
+    """CartService.decorateTotals for a cart's dict tree (CART_TREE). `region_has_rates` False:
+    the region has no tax rate rows, so no product-rate query is needed."""
+    data = cart
+    region = data["region"]
+    include_tax = bool(force_taxes or region["automatic_taxes"])
+    items, methods, discounts, gift_cards = _totals_inputs(data)
     tax_lines = None
     if include_tax:
         tax_lines = await tax_lines_map(
             tx,
-            region,
-            cart.items,  # type: ignore[attr-defined]
-            cart.shipping_methods,  # type: ignore[attr-defined]
+            SimpleNamespace(id=region["id"], tax_rate=region["tax_rate"]),
+            [
+                SimpleNamespace(
+                    id=i.id, is_return=i.is_return, product_id=i.product_id, variant_id=i.variant_id
+                )
+                for i in items
+            ],
+            [
+                SimpleNamespace(id=m["id"], shipping_option_id=m["shipping_option_id"])
+                for m in data["shipping_methods"]
+            ],
             region_has_rates=region_has_rates,
         )
     totals = T.cart_totals(
@@ -190,60 +208,46 @@ async def compute_totals(
         discounts=discounts,
         gift_cards=gift_cards,
         include_tax=include_tax,
-        gift_cards_taxable=bool(region.gift_cards_taxable),
-        region_tax_rate=float4(region.tax_rate) or 0,
+        gift_cards_taxable=bool(region["gift_cards_taxable"]),
+        region_tax_rate=float4(region["tax_rate"]) or 0,
         tax_lines=tax_lines,
     )
     return totals, include_tax
 
 
-async def load_cart_view(
-    tx: AsyncSession,
-    cart_id: str,
-    *,
-    force_taxes: bool = False,
-    with_customer: bool = False,
-    lock: bool = False,
+async def _region_rates(tx: AsyncSession, region_id: str) -> list[dict[str, Any]]:
+    rate = shape(TaxRate)
+    table = TaxRate.__table__
+    rows = await tx.execute(
+        select(*[table.c[n] for n in rate.names]).where(table.c.region_id == region_id).order_by(table.c.id)
+    )
+    return [rate.make(row) for row in rows.all()]
+
+
+async def cart_json_view(
+    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False, with_customer: bool = False
 ) -> CartView:
-    """The cart (CART_TREE, fresh from the database) with its totals; `lock`: the row is taken
-    for the transaction (PostgreSQL FOR UPDATE) by the same statement."""
-    cart = await _cart_row(
-        tx, cart_id, {**CART_TREE, "customer": {}} if with_customer else CART_TREE, lock=lock
+    """The cart as a dict tree with its totals, read with Core statements only (no ORM rows):
+    for answers. Sees the transaction's flushed changes."""
+    loaded = await load_trees(
+        tx, Cart, [cart_id], {**CART_TREE, "customer": {}} if with_customer else CART_TREE
     )
-    rates = list(
-        (
-            await tx.execute(select(TaxRate).where(TaxRate.region_id == cart.region_id).order_by(TaxRate.id))
-        ).scalars()
-    )
+    if not loaded or loaded[0]["deleted_at"] is not None:
+        raise not_found(f"Cart with {cart_id} was not found")
+    data = loaded[0]
+    rates = await _region_rates(tx, data["region_id"])
     totals, include_tax = await compute_totals(
-        tx, cart, force_taxes=force_taxes, region_has_rates=bool(rates)
+        tx, data, force_taxes=force_taxes, region_has_rates=bool(rates)
     )
-    return CartView(cart, totals, include_tax, rates, with_customer)
+    return CartView(data, totals, include_tax, rates, with_customer)
 
 
-async def reload_payment_sessions(tx: AsyncSession, cart: Cart) -> None:
-    """After a change of a loaded cart's payment sessions only: its `payment_sessions` read anew
-    (one query) instead of the whole cart; totals do not depend on sessions."""
+async def reload_payment_sessions(tx: AsyncSession, view: CartView) -> None:
+    """After a change of the cart's payment sessions only: they are read anew into the view
+    (totals do not depend on them)."""
     await tx.flush()
-    rows = list(
-        (
-            await tx.execute(
-                select(PaymentSession)
-                .where(PaymentSession.cart_id == cart.id)
-                .order_by(PaymentSession.id)
-                .execution_options(populate_existing=True)
-            )
-        ).scalars()
-    )
-    set_committed_value(cart, "payment_sessions", rows)
-
-
-async def retrieve_cart_with_totals(
-    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False
-) -> tuple[Cart, T.Totals]:
-    """The cart (CART_TREE loaded) and its totals; 404 "Cart with {id} was not found"."""
-    view = await load_cart_view(tx, cart_id, force_taxes=force_taxes)
-    return view.cart, view.totals
+    fresh = await load_trees(tx, Cart, [view.cart["id"]], {"payment_sessions": {}})
+    view.cart["payment_sessions"] = fresh[0]["payment_sessions"] if fresh else []
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -253,25 +257,30 @@ def _tax_line_json(line: Any, owner_key: str, owner_id: str) -> dict[str, Any]:
     return {"rate": line.rate, "name": line.name, "code": line.code, owner_key: owner_id}
 
 
-def _item_json(item: Any, view: CartView) -> dict[str, Any]:
-    out = present(item)
-    assert out is not None
-    out["adjustments"] = [present(a) for a in item.adjustments]
-    totals = view.totals.items.get(item.id)
-    if view.include_tax and not item.is_return and totals is not None:
-        out["tax_lines"] = [_tax_line_json(t, "item_id", item.id) for t in totals.tax_lines]
+def _columns_of(row: dict[str, Any], relations: Tree) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in relations}
+
+
+_ITEM_RELATIONS = CART_TREE["items"]
+_METHOD_RELATIONS = CART_TREE["shipping_methods"]
+
+
+def _item_json(item: dict[str, Any], view: CartView) -> dict[str, Any]:
+    out = _columns_of(item, _ITEM_RELATIONS)
+    out["adjustments"] = list(item["adjustments"])
+    totals = view.totals.items.get(item["id"])
+    if view.include_tax and not item["is_return"] and totals is not None:
+        out["tax_lines"] = [_tax_line_json(t, "item_id", item["id"]) for t in totals.tax_lines]
     else:
-        out["tax_lines"] = [_persisted_tax_line(t) for t in item.tax_lines]
-    variant = item.variant
+        out["tax_lines"] = [_persisted_tax_line(t) for t in item["tax_lines"]]
+    variant = item["variant"]
     if variant is None:
         out["variant"] = None
     else:
-        v = present(variant)
-        assert v is not None
-        product = variant.product
+        v = _columns_of(variant, _ITEM_RELATIONS["variant"])
+        product = variant["product"]
         if product is not None:
-            p = present(product, {"profiles": {}})
-            assert p is not None
+            p = dict(product)
             profiles = p.get("profiles") or []
             p["profile"] = profiles[0] if profiles else None
             p["profile_id"] = profiles[0]["id"] if profiles else None
@@ -292,21 +301,19 @@ def _item_json(item: Any, view: CartView) -> dict[str, Any]:
     return out
 
 
-def _persisted_tax_line(line: Any) -> dict[str, Any]:
-    out = present(line)
-    assert out is not None
-    out["rate"] = float4(out["rate"])
-    return out
+def _persisted_tax_line(line: dict[str, Any]) -> dict[str, Any]:
+    return {**line, "rate": float4(line["rate"])}
 
 
-def _method_json(method: Any, view: CartView, *, with_option: bool = True) -> dict[str, Any]:
-    out = present(method, {"shipping_option": {}} if with_option else {})
-    assert out is not None
-    totals = view.totals.shipping_methods.get(method.id)
+def _method_json(method: dict[str, Any], view: CartView, *, with_option: bool = True) -> dict[str, Any]:
+    out = _columns_of(method, _METHOD_RELATIONS)
+    if with_option:
+        out["shipping_option"] = method["shipping_option"]
+    totals = view.totals.shipping_methods.get(method["id"])
     if view.include_tax and totals is not None:
-        out["tax_lines"] = [_tax_line_json(t, "shipping_method_id", method.id) for t in totals.tax_lines]
+        out["tax_lines"] = [_tax_line_json(t, "shipping_method_id", method["id"]) for t in totals.tax_lines]
     else:
-        out["tax_lines"] = [_persisted_tax_line(t) for t in method.tax_lines]
+        out["tax_lines"] = [_persisted_tax_line(t) for t in method["tax_lines"]]
     if totals is not None:
         out.update(
             original_total=totals.original_total,
@@ -326,36 +333,36 @@ def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict
     region countries/providers or shipping options). `view.customer` set: a `customer` key too
     (POST /store/carts/{id}/line-items loads it). The cart-level raw_discount_total is left out:
     Medusa's cleanResponseData omits it (the items keep theirs)."""
-    cart: Any = view.cart
+    cart = view.cart
     full = not totals_relations_only
     out: dict[str, Any] = {"object": "cart"}
-    columns = present(cart)
-    assert columns is not None
-    out.update(columns)
+    out.update(_columns_of(cart, _CART_RELATIONS))
     if full:
-        out["billing_address"] = present(cart.billing_address)
+        out["billing_address"] = cart["billing_address"]
     if view.with_customer:
-        out["customer"] = present(cart.customer)
-    out["discounts"] = [present(d, {"rule": {}}) for d in cart.discounts]
-    out["gift_cards"] = [present(g) for g in cart.gift_cards]
-    out["items"] = [_item_json(i, view) for i in cart.items]
+        out["customer"] = cart["customer"]
+    out["discounts"] = list(cart["discounts"])
+    out["gift_cards"] = list(cart["gift_cards"])
+    out["items"] = [_item_json(i, view) for i in cart["items"]]
     if full:
-        out["payment"] = present(cart.payment)
-        sessions = [present(s) for s in cart.payment_sessions]
+        out["payment"] = cart["payment"]
+        sessions = list(cart["payment_sessions"])
         out["payment_sessions"] = sessions
         # Cart.afterLoad: the selected session as `payment_session`; the key is absent when none is
         selected = next((s for s in sessions if s is not None and s.get("is_selected")), None)
         if selected is not None:
             out["payment_session"] = selected
-    region = present(cart.region, {"countries": {}, "payment_providers": {}} if full else {})
-    if region is not None:
+    source = cart["region"]
+    region: dict[str, Any] | None = None
+    if source is not None:
+        region = dict(source) if full else _columns_of(source, CART_TREE["region"])
         region["tax_rate"] = float4(region["tax_rate"])
         region["tax_rates"] = [_rate_json(r) for r in view.region_tax_rates]
     out["region"] = region
     if full:
-        out["sales_channel"] = present(cart.sales_channel)
-    out["shipping_address"] = present(cart.shipping_address)
-    out["shipping_methods"] = [_method_json(m, view, with_option=full) for m in cart.shipping_methods]
+        out["sales_channel"] = cart["sales_channel"]
+    out["shipping_address"] = cart["shipping_address"]
+    out["shipping_methods"] = [_method_json(m, view, with_option=full) for m in cart["shipping_methods"]]
     t = view.totals
     out.update(
         subtotal=t.subtotal,
@@ -371,11 +378,11 @@ def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict
     return out
 
 
-def _rate_json(rate: TaxRate) -> dict[str, Any]:
-    out = present(rate)
-    assert out is not None
-    out["rate"] = float4(out["rate"])
-    return out
+_CART_RELATIONS: Tree = {**CART_TREE, "customer": {}}
+
+
+def _rate_json(rate: dict[str, Any]) -> dict[str, Any]:
+    return {**rate, "rate": float4(rate["rate"])}
 
 
 async def cart_response(
@@ -387,7 +394,7 @@ async def cart_response(
     totals_relations_only: bool = False,
 ) -> dict[str, Any]:
     """`{"cart": ...}` as the store cart routes answer (see present_cart for the options)."""
-    view = await load_cart_view(tx, cart_id, force_taxes=force_taxes, with_customer=with_customer)
+    view = await cart_json_view(tx, cart_id, force_taxes=force_taxes, with_customer=with_customer)
     return {"cart": present_cart(view, totals_relations_only=totals_relations_only)}
 
 
@@ -1203,12 +1210,12 @@ async def _option(tx: AsyncSession, option_id: str) -> ShippingOption:
     return option
 
 
-def check_cart_option(option: Any, cart: Any, totals: T.Totals) -> bool:
+def check_cart_option(option: Any, region_id: str, totals: T.Totals) -> bool:
     """ShippingOptionService.validateCartOption: False for a return option (Medusa answers null);
     raises when the option is not for the cart."""
     if option.is_return:
         return False
-    if cart.region_id != option.region_id:
+    if region_id != option.region_id:
         raise invalid_data("The shipping option is not available in the cart's region")
     amount = totals.subtotal + totals.item_tax_total if option.includes_tax else totals.subtotal
     for requirement in option.requirements:
@@ -1237,16 +1244,17 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
     """CartService.addShippingMethod."""
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
-    view = await load_cart_view(tx, cart_id, lock=True)
-    cart: Any = view.cart
-    had_sessions = bool(cart.payment_sessions)
+    await _lock_cart(tx, cart_id)
+    view = await cart_json_view(tx, cart_id)
+    cart = view.cart
+    had_sessions = bool(cart["payment_sessions"])
     customs = await _custom_options(tx, cart_id)
     custom = next((c for c in customs if c.shipping_option_id == option_id), None)
     if customs and custom is None:
         raise invalid_data("Wrong shipping option")
     option = await _option(tx, option_id)
     if custom is None:
-        check_cart_option(option, cart, view.totals)
+        check_cart_option(option, cart["region_id"], view.totals)
     validated = validate_fulfillment_data(option, data)
     price = custom.price if custom is not None else (option.amount or 0)
     method = ShippingMethod(
@@ -1256,22 +1264,44 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
         includes_tax=bool(option.includes_tax),
         cart_id=cart_id,
     )
-    same_profile = [m.id for m in cart.shipping_methods if m.shipping_option.profile_id == option.profile_id]
+    methods = cart["shipping_methods"]
+    same_profile = [m["id"] for m in methods if m["shipping_option"]["profile_id"] == option.profile_id]
     await _delete_shipping_methods(tx, same_profile)
     tx.add(method)
     await tx.flush()
-    profiles = {m.shipping_option.profile_id for m in cart.shipping_methods if m.id not in same_profile}
+    profiles = {m["shipping_option"]["profile_id"] for m in methods if m["id"] not in same_profile}
     profiles.add(option.profile_id)
-    for item in cart.items:
-        product = item.variant.product if item.variant is not None else None
-        profile_id = product.profiles[0].id if product is not None and product.profiles else None
+    for item in cart["items"]:
+        profile_id = _profile_of(item)
         has_shipping = True if not profile_id else profile_id in profiles
-        await tx.execute(update(LineItem).where(LineItem.id == item.id).values(has_shipping=has_shipping))
-    if any(d.rule is not None and d.rule.type == "free_shipping" for d in cart.discounts):
+        if item["has_shipping"] != has_shipping:
+            await tx.execute(
+                update(LineItem).where(LineItem.id == item["id"]).values(has_shipping=has_shipping)
+            )
+    if any(d["rule"] is not None and d["rule"]["type"] == "free_shipping" for d in cart["discounts"]):
         await _free_shipping(tx, cart_id)
     await _touch(tx, cart_id)
     _updated(tx, cart_id)
     await sync_payment_sessions(tx, cart_id, has_sessions=had_sessions)
+
+
+def _profile_of(item: dict[str, Any]) -> str | None:
+    """The shipping profile of a line item's product (dict tree), if any."""
+    variant = item["variant"]
+    product = variant["product"] if variant is not None else None
+    profiles = product["profiles"] if product is not None else None
+    return profiles[0]["id"] if profiles else None
+
+
+async def _lock_cart(tx: AsyncSession, cart_id: str) -> None:
+    """The cart row, taken for the transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
+    found = (
+        await tx.execute(
+            select(Cart.id).where(Cart.id == cart_id, Cart.deleted_at.is_(None)).with_for_update(of=Cart)
+        )
+    ).first()
+    if found is None:
+        raise not_found(f"Cart with {cart_id} was not found")
 
 
 async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str, Any]]:
@@ -1279,15 +1309,9 @@ async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str
     PricingService.setShippingOptionPrices."""
     from mercato.modules.shipping.service_options import present_option, price_options
 
-    view = await load_cart_view(tx, cart_id)
-    cart: Any = view.cart
-    profile_ids = sorted(
-        {
-            i.variant.product.profiles[0].id
-            for i in cart.items
-            if i.variant is not None and i.variant.product is not None and i.variant.product.profiles
-        }
-    )
+    view = await cart_json_view(tx, cart_id)
+    cart = view.cart
+    profile_ids = sorted({p for i in cart["items"] if (p := _profile_of(i))})
     if not profile_ids:
         return []
     customs = await _custom_options(tx, cart_id)
@@ -1317,7 +1341,7 @@ async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str
             out["amount"] = custom_price.get(option.id)
         else:
             try:
-                if not check_cart_option(option, cart, view.totals):
+                if not check_cart_option(option, cart["region_id"], view.totals):
                     continue
             except MedusaError:
                 continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -40,7 +41,7 @@ from mercato.modules.carts.models import (
     ShippingMethodTaxLine,
     t_cart_gift_cards,
 )
-from mercato.modules.carts.service import retrieve_cart_with_totals
+from mercato.modules.carts.service import CartView, cart_json_view
 from mercato.modules.checkout import idempotency
 from mercato.modules.discounts.usage import record_usage
 from mercato.modules.gift_cards import service as gift_cards
@@ -50,7 +51,6 @@ from mercato.modules.orders.models import DraftOrder, Order, Payment, t_order_di
 from mercato.modules.payments import sessions
 from mercato.modules.payments.service import call_provider, provider_for
 from mercato.modules.products.inventory import reserve_stock
-from mercato.pricing import totals as T
 from mercato.pricing.taxes import float4
 from mercato.providers.payment import AUTHORIZED, PENDING, REQUIRES_MORE
 
@@ -67,14 +67,6 @@ class InsufficientInventory(MedusaError):
         first = errors[0]
         super().__init__(first.type, first.message, first.code)
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class CartView:
-    """A cart (carts.service CART_TREE loaded) and its totals."""
-
-    cart: Cart
-    totals: T.Totals
 
 
 # ---- locking -----------------------------------------------------------------------------------
@@ -119,41 +111,49 @@ async def _locked_view(tx: AsyncSession, cart_id: str) -> CartView:
     """The cart with its totals as the order will carry them (taxes computed, as createTaxLines
     followed by retrieveWithTotals gives), read after the locks were taken."""
     await _lock_gift_cards(tx, cart_id)
-    cart, totals = await retrieve_cart_with_totals(tx, cart_id, force_taxes=True)
-    return CartView(cart, totals)
+    return await cart_json_view(tx, cart_id, force_taxes=True)
 
 
 # ---- payment -------------------------------------------------------------------------------------
 
 
-def _selected_session(cart: Any) -> PaymentSession | None:
-    return next((s for s in cart.payment_sessions if s.is_selected), None)
+async def _selected_session(tx: AsyncSession, cart: dict[str, Any]) -> PaymentSession | None:
+    selected = next((s for s in cart["payment_sessions"] if s["is_selected"]), None)
+    return await tx.get(PaymentSession, selected["id"]) if selected is not None else None
+
+
+async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> None:
+    """Cart columns written with one UPDATE; the view's tree keeps up (its rules read them)."""
+    await tx.execute(
+        update(Cart)
+        .where(Cart.id == cart["id"])
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    cart.update(values)
 
 
 async def _authorize(tx: AsyncSession, view: CartView, context: dict[str, Any]) -> PaymentSession | None:
     """CartService.authorizePayment over a loaded cart."""
-    cart: Any = view.cart
+    cart = view.cart
     total = view.totals.total
     now = utcnow()
     if total <= 0:
-        cart.payment_authorized_at = now
-        cart.updated_at = now
-        await tx.flush()
-        emit(tx, "cart.updated", {"id": cart.id})
+        await _set_cart(tx, cart, payment_authorized_at=now, updated_at=now)
+        emit(tx, "cart.updated", {"id": cart["id"]})
         return None
-    session = _selected_session(cart)
+    session = await _selected_session(tx, cart)
     if session is None:
         raise not_allowed("You cannot complete a cart without a payment session.")
-    session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart.id})
+    session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart["id"]})
     if session.status == AUTHORIZED:
         payment = await sessions.create_payment_from_session(
-            tx, session, amount=total, currency_code=cart.region.currency_code, cart_id=cart.id
+            tx, session, amount=total, currency_code=cart["region"]["currency_code"], cart_id=cart["id"]
         )
-        cart.payment_id = payment.id
-        cart.payment_authorized_at = now
-    cart.updated_at = now
-    await tx.flush()
-    emit(tx, "cart.updated", {"id": cart.id})
+        await _set_cart(tx, cart, payment_id=payment.id, payment_authorized_at=now, updated_at=now)
+    else:
+        await _set_cart(tx, cart, updated_at=now)
+    emit(tx, "cart.updated", {"id": cart["id"]})
     return session
 
 
@@ -187,40 +187,38 @@ async def _cancel_at_provider(payment: tuple[str, dict[str, Any]] | None) -> Non
 async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
     """CartService.createTaxLines: the computed tax lines become the items' and shipping
     methods' rows (replacing older ones); return items keep theirs."""
-    cart: Any = view.cart
-    items = [i for i in cart.items if not i.is_return and i.id in view.totals.items]
-    methods = [m for m in cart.shipping_methods if m.id in view.totals.shipping_methods]
+    cart = view.cart
+    items = [i["id"] for i in cart["items"] if not i["is_return"] and i["id"] in view.totals.items]
+    methods = [m["id"] for m in cart["shipping_methods"] if m["id"] in view.totals.shipping_methods]
     if items:
-        await tx.execute(delete(LineItemTaxLine).where(LineItemTaxLine.item_id.in_([i.id for i in items])))
+        await tx.execute(delete(LineItemTaxLine).where(LineItemTaxLine.item_id.in_(items)))
     if methods:
         await tx.execute(
-            delete(ShippingMethodTaxLine).where(
-                ShippingMethodTaxLine.shipping_method_id.in_([m.id for m in methods])
-            )
+            delete(ShippingMethodTaxLine).where(ShippingMethodTaxLine.shipping_method_id.in_(methods))
         )
     rows: list[Any] = []
-    for item in items:
-        for line in view.totals.items[item.id].tax_lines:
-            rows.append(LineItemTaxLine(item_id=item.id, rate=line.rate, name=line.name, code=line.code))
-    for method in methods:
-        for line in view.totals.shipping_methods[method.id].tax_lines:
+    for item_id in items:
+        for line in view.totals.items[item_id].tax_lines:
+            rows.append(LineItemTaxLine(item_id=item_id, rate=line.rate, name=line.name, code=line.code))
+    for method_id in methods:
+        for line in view.totals.shipping_methods[method_id].tax_lines:
             rows.append(
                 ShippingMethodTaxLine(
-                    shipping_method_id=method.id, rate=line.rate, name=line.name, code=line.code
+                    shipping_method_id=method_id, rate=line.rate, name=line.name, code=line.code
                 )
             )
     tx.add_all(rows)
     await tx.flush()
 
 
-async def _reserve_items(tx: AsyncSession, cart: Any) -> None:
+async def _reserve_items(tx: AsyncSession, cart: dict[str, Any]) -> None:
     """ProductVariantInventoryService.confirmInventory + reserveQuantity for every item, with one
     guarded UPDATE per variant (in variant id order: two checkouts never wait on each other in a
     circle). All refusals are collected, as Medusa does."""
     wanted: dict[str, int] = {}
-    for item in cart.items:
-        if item.variant_id:
-            wanted[item.variant_id] = wanted.get(item.variant_id, 0) + item.quantity
+    for item in cart["items"]:
+        if item["variant_id"]:
+            wanted[item["variant_id"]] = wanted.get(item["variant_id"], 0) + item["quantity"]
     errors: list[MedusaError] = []
     for variant_id in sorted(wanted):
         try:
@@ -233,25 +231,23 @@ async def _reserve_items(tx: AsyncSession, cart: Any) -> None:
         raise InsufficientInventory(errors)
 
 
-def _card_order(card: Any) -> tuple[datetime.datetime, int]:
-    end = card.ends_at or datetime.datetime(2100, 2, 1, tzinfo=datetime.UTC)
-    if end.tzinfo is None:
-        end = end.replace(tzinfo=datetime.UTC)
-    return end, card.balance
+def _card_order(card: dict[str, Any]) -> tuple[str, int]:
+    # ISO strings of one format (core.present) sort as the instants they name
+    return card["ends_at"] or "2100-02-01T00:00:00.000Z", card["balance"]
 
 
-async def _consume_gift_cards(tx: AsyncSession, cart: Any, order_id: str, amount: int) -> None:
+async def _consume_gift_cards(tx: AsyncSession, cart: dict[str, Any], order_id: str, amount: int) -> None:
     """createFromCart's gift card loop: the cards ordered by end date then balance, each gives
     what it can (one guarded UPDATE: a balance never goes below zero), a transaction each."""
     remaining = amount
-    for card in sorted(cart.gift_cards, key=_card_order):
-        balance = card.balance
+    for card in sorted(cart["gift_cards"], key=_card_order):
+        balance = card["balance"]
         used = balance - max(0, balance - remaining)
-        tax_rate = float4(card.tax_rate) if card.tax_rate is not None else None
-        await gift_cards.consume_balance(tx, card.id, used)
+        tax_rate = float4(card["tax_rate"]) if card["tax_rate"] is not None else None
+        await gift_cards.consume_balance(tx, card["id"], used)
         await gift_cards.create_transaction(
             tx,
-            gift_card_id=card.id,
+            gift_card_id=card["id"],
             order_id=order_id,
             amount=used,
             is_taxable=bool(tax_rate),
@@ -265,17 +261,18 @@ async def _consume_gift_cards(tx: AsyncSession, cart: Any, order_id: str, amount
 async def _gift_cards_from_items(tx: AsyncSession, view: CartView, order: Order) -> None:
     """OrderService.createGiftCardsFromLineItem_: one card per unit of a gift-card item, worth its
     tax-exclusive unit price, taxed at the sum of the item's tax rates."""
-    cart: Any = view.cart
-    region = cart.region
-    for item in cart.items:
-        if not item.is_giftcard:
+    cart = view.cart
+    region = SimpleNamespace(**cart["region"])
+    for item in cart["items"]:
+        if not item["is_giftcard"]:
             continue
-        totals = view.totals.items.get(item.id)
-        if totals is None or not totals.subtotal or not item.quantity:
+        totals = view.totals.items.get(item["id"])
+        quantity = item["quantity"]
+        if totals is None or not totals.subtotal or not quantity:
             continue
-        value = round(totals.subtotal / item.quantity)
+        value = round(totals.subtotal / quantity)
         rate = sum(line.rate for line in totals.tax_lines)
-        for _ in range(item.quantity):
+        for _ in range(quantity):
             card = GiftCard(
                 code=gift_cards.generate_code(),
                 value=value,
@@ -283,8 +280,8 @@ async def _gift_cards_from_items(tx: AsyncSession, view: CartView, order: Order)
                 region_id=order.region_id,
                 order_id=order.id,
                 is_disabled=False,
-                metadata_=item.metadata_,
-                tax_rate=gift_cards.resolve_tax_rate(rate or None, region),
+                metadata_=item["metadata"],
+                tax_rate=gift_cards.resolve_tax_rate(rate or None, region),  # type: ignore[arg-type]
             )
             tx.add(card)
             await tx.flush()
@@ -302,19 +299,20 @@ async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool 
     """OrderService.createFromCart (+ createTaxLines, stock and discount usage) over a cart
     loaded after its locks were taken. Stock is left alone for draft orders, as Medusa's Mark Paid
     does (the admin placing the order decides)."""
-    cart: Any = view.cart
+    cart = view.cart
+    cart_id: str = cart["id"]
     totals = view.totals
-    exists = (await tx.execute(select(Order.id).where(Order.cart_id == cart.id))).first()
+    exists = (await tx.execute(select(Order.id).where(Order.cart_id == cart_id))).first()
     if exists is not None:
         raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS)
     await _persist_tax_lines(tx, view)
     if reserve_stock:
         await _reserve_items(tx, cart)
-    if not cart.items:
+    if not cart["items"]:
         raise invalid_data("Cannot create order from empty cart")
-    if not cart.customer_id:
+    if not cart["customer_id"]:
         raise invalid_data("Cannot create an order from the cart without a customer")
-    payment: Payment | None = await tx.get(Payment, cart.payment_id) if cart.payment_id else None
+    payment: Payment | None = await tx.get(Payment, cart["payment_id"]) if cart["payment_id"] else None
     if totals.total != 0:
         if payment is None:
             raise MedusaError("invalid_argument", "Cart does not contain a payment method")
@@ -323,61 +321,62 @@ async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool 
         )
         if status != AUTHORIZED:
             raise MedusaError("invalid_argument", "Payment method is not authorized")
+    discount_ids = sorted(d["id"] for d in cart["discounts"])
     # Medusa counts uses in an order.placed subscriber, unguarded; here the order that would pass
     # the limit is refused, in the order's own transaction.
-    for discount in sorted(cart.discounts, key=lambda d: d.id):
-        await record_usage(tx, discount.id)
+    for discount_id in discount_ids:
+        await record_usage(tx, discount_id)
     order = Order(
         status="pending",
         fulfillment_status="not_fulfilled",
         payment_status="awaiting",
         display_id=await orders.next_display_id(tx),
-        shipping_address_id=cart.shipping_address_id,
-        billing_address_id=cart.billing_address_id,
-        region_id=cart.region_id,
-        email=cart.email,
-        customer_id=cart.customer_id,
-        cart_id=cart.id,
-        currency_code=cart.region.currency_code,
-        metadata_=cart.metadata_ or {},
-        sales_channel_id=cart.sales_channel_id or None,
+        shipping_address_id=cart["shipping_address_id"],
+        billing_address_id=cart["billing_address_id"],
+        region_id=cart["region_id"],
+        email=cart["email"],
+        customer_id=cart["customer_id"],
+        cart_id=cart_id,
+        currency_code=cart["region"]["currency_code"],
+        metadata_=cart["metadata"] or {},
+        sales_channel_id=cart["sales_channel_id"] or None,
     )
-    if cart.type == "draft_order":
-        draft = await _draft_of(tx, cart.id)
+    if cart["type"] == "draft_order":
+        draft = await _draft_of(tx, cart_id)
         order.draft_order_id = draft.id
         order.no_notification = draft.no_notification_order
     tx.add(order)
     await tx.flush()
-    if cart.discounts:
+    if cart["discounts"]:
         await tx.execute(
-            insert(t_order_discounts), [{"order_id": order.id, "discount_id": d.id} for d in cart.discounts]
+            insert(t_order_discounts),
+            [{"order_id": order.id, "discount_id": d["id"]} for d in cart["discounts"]],
         )
-    if cart.gift_cards:
+    if cart["gift_cards"]:
         await tx.execute(
             insert(t_order_gift_cards),
-            [{"order_id": order.id, "gift_card_id": g.id} for g in cart.gift_cards],
+            [{"order_id": order.id, "gift_card_id": g["id"]} for g in cart["gift_cards"]],
         )
     if totals.total != 0 and payment is not None:
         payment.order_id = order.id
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
     await tx.execute(
         update(LineItem)
-        .where(LineItem.id.in_([i.id for i in cart.items]))
+        .where(LineItem.id.in_([i["id"] for i in cart["items"]]))
         .values(order_id=order.id, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     await _gift_cards_from_items(tx, view, order)
-    if cart.shipping_methods:
+    if cart["shipping_methods"]:
         await tx.execute(
             update(ShippingMethod)
-            .where(ShippingMethod.id.in_([m.id for m in cart.shipping_methods]))
+            .where(ShippingMethod.id.in_([m["id"] for m in cart["shipping_methods"]]))
             .values(order_id=order.id)
             .execution_options(synchronize_session=False)
         )
     emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
     now = utcnow()
-    cart.completed_at = now
-    cart.updated_at = now
+    await _set_cart(tx, cart, completed_at=now, updated_at=now)
     await tx.flush()
     return order
 
@@ -509,12 +508,12 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
             await tx.flush()
             shown = await _present_authorizing_cart(tx, cart_id)
             return Completion(200, {"data": shown, "payment_status": status, "type": "cart"})
-        cart: Any = view.cart
-        if cart.payment_id:
-            payment = await tx.get(Payment, cart.payment_id)
+        payment_id = view.cart["payment_id"]
+        if payment_id:
+            payment = await tx.get(Payment, payment_id)
             if payment is not None:
                 authorized = (payment.provider_id, dict(payment.data or {}))
-        if not cart.payment_id and view.totals.total > 0:
+        if not payment_id and view.totals.total > 0:
             raise invalid_data("Cart payment not authorized")
         order = await _place_order(tx, view)
         order_id = order.id

@@ -112,7 +112,7 @@ async def draft_cart_json(tx: AsyncSession, cart_id: str) -> dict[str, Any]:
     (region with payment providers and tax rates, items with adjustments and variant, payment,
     addresses with their country, shipping methods with their option, payment sessions,
     discounts with rule, customer) and the cart totals."""
-    view = await carts.load_cart_view(tx, cart_id)
+    view = await carts.cart_json_view(tx, cart_id, with_customer=True)
     out = carts.present_cart(view)
     out.pop("sales_channel", None)
     # Medusa's cart carries its selected session (after Mark Paid: the system one)
@@ -123,9 +123,6 @@ async def draft_cart_json(tx: AsyncSession, cart_id: str) -> dict[str, Any]:
     region = out.get("region")
     if isinstance(region, dict):
         region.pop("countries", None)
-    cart: Any = view.cart
-    customer = await tx.get(Customer, cart.customer_id) if cart.customer_id else None
-    out["customer"] = present(customer)
     codes = {
         a["country_code"]
         for a in (out.get("shipping_address"), out.get("billing_address"))
@@ -606,7 +603,7 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     from mercato.modules.checkout.service import authorize_view, locked_cart_view, place_order
     from mercato.modules.orders.service import capture_order_payment
     from mercato.modules.payments import sessions as ps
-    from mercato.providers.payment import PaymentProcessorContext
+    from mercato.modules.payments.cart_sessions import cart_context
 
     draft = await retrieve_draft(tx, draft_id, lock=True)
     cart_id = draft.cart_id
@@ -614,9 +611,9 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     # the cart is locked and read once (taxes forced, as authorization and the order need it);
     # the session's amount is the total as the cart shows it (taxes only when automatic)
     locked = await locked_cart_view(tx, cart_id)
-    cart: Any = locked.cart
+    cart = locked.cart
     totals = locked.totals
-    if not cart.region.automatic_taxes:
+    if not cart["region"]["automatic_taxes"]:
         totals, _ = await carts.compute_totals(tx, cart)
     existing = (
         await tx.execute(
@@ -627,16 +624,8 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     ).first()
     if existing is not None:
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
-    customer = await ps.load_customer(tx, cart.customer_id)
-    context = PaymentProcessorContext(
-        amount=totals.total,
-        currency_code=cart.region.currency_code,
-        resource_id=cart.id,
-        email=cart.email,
-        billing_address=ps.present_row(cart.billing_address),
-        customer=ps.customer_data(customer),
-        context=dict(cart.context or {}),
-    )
+    customer = await ps.load_customer(tx, cart["customer_id"])
+    context = cart_context(cart, totals.total, customer)
     session = await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
     # system provider has nothing to update; the cart is not reloaded for it)
@@ -650,7 +639,7 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     session.is_initiated = True
     await tx.flush()
     emit(tx, "cart.updated", {"id": cart_id})
-    await carts.reload_payment_sessions(tx, cart)
+    await carts.reload_payment_sessions(tx, locked)
     await authorize_view(tx, locked)
     order = await place_order(tx, locked, reserve_stock=False)
     await tx.execute(

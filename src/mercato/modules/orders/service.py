@@ -23,11 +23,11 @@ from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
+from mercato.core.rows import dictify, load_trees
 from mercato.modules.carts.models import LineItem, ShippingMethod, ShippingMethodTaxLine
 from mercato.modules.customers.models import Address, Customer
 from mercato.modules.orders import states
 from mercato.modules.orders.models import Fulfillment, FulfillmentItem, Order, TrackingLink, t_order_discounts
-from mercato.modules.orders.rows import dictify, load_trees
 from mercato.modules.orders.schemas import (
     AdminGetOrdersParams,
     AdminPostOrdersOrderFulfillmentsReq,

@@ -12,27 +12,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.modules.carts.models import Cart, PaymentSession
-from mercato.modules.carts.service import CartView, load_cart_view, retrieve_cart_with_totals
+from mercato.modules.carts.service import CartView, cart_json_view
 from mercato.modules.payments import sessions as ps
 from mercato.providers.payment import PENDING, PaymentProcessorContext
 
 
-def _context(cart: Any, total: int, customer: Any) -> PaymentProcessorContext:
-    region = cart.region
-    billing = getattr(cart, "billing_address", None)
+def cart_context(cart: dict[str, Any], total: int, customer: Any) -> PaymentProcessorContext:
+    """What a provider is told about a cart (its dict tree)."""
     return PaymentProcessorContext(
         amount=total,
-        currency_code=region.currency_code,
-        resource_id=cart.id,
-        email=cart.email,
-        billing_address=ps.present_row(billing),
+        currency_code=cart["region"]["currency_code"],
+        resource_id=cart["id"],
+        email=cart["email"],
+        billing_address=cart["billing_address"],
         customer=ps.customer_data(customer),
-        context=dict(cart.context or {}),
+        context=dict(cart["context"] or {}),
     )
 
 
-def _selected(cart: Any) -> PaymentSession | None:
-    return next((s for s in cart.payment_sessions if s.is_selected), None)
+def _selected(sessions: list[PaymentSession]) -> PaymentSession | None:
+    return next((s for s in sessions if s.is_selected), None)
+
+
+def _providers(cart: dict[str, Any]) -> list[str]:
+    return [p["id"] for p in cart["region"]["payment_providers"]]
 
 
 async def _delete_appropriately(tx: AsyncSession, session: PaymentSession) -> None:
@@ -48,16 +51,16 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
     total, taxes forced); a single provider's session is initiated and selected at once; a cart
     whose total is <= 0 loses its sessions. Returns the cart view it read (taxes forced), whose
     sessions are stale: `carts.service.reload_payment_sessions` refreshes them."""
-    view = await load_cart_view(tx, cart_id, force_taxes=True)
-    cart: Any = view.cart
+    view = await cart_json_view(tx, cart_id, force_taxes=True)
+    cart = view.cart
     total = view.totals.total
-    sessions: list[PaymentSession] = list(cart.payment_sessions)
+    sessions = await ps.sessions_of_cart(tx, cart_id) if cart["payment_sessions"] else []
     if total <= 0:
         for session in sessions:
             await _delete_appropriately(tx, session)
         return view
-    customer = await ps.load_customer(tx, cart.customer_id)
-    providers = [p.id for p in cart.region.payment_providers]
+    customer = await ps.load_customer(tx, cart["customer_id"])
+    providers = _providers(cart)
     consumed: set[str] = set()
     for session in sessions:
         if session.provider_id not in providers:
@@ -65,13 +68,13 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
             continue
         consumed.add(session.provider_id)
         if session.is_selected and session.is_initiated:
-            await ps.update_session(tx, session, _context(cart, total, customer), customer=customer)
+            await ps.update_session(tx, session, cart_context(cart, total, customer), customer=customer)
         elif session.is_initiated:
             provider_id = session.provider_id
             await ps.delete_session(tx, session)
             tx.add(
                 PaymentSession(
-                    cart_id=cart.id,
+                    cart_id=cart_id,
                     provider_id=provider_id,
                     data={},
                     status=PENDING,
@@ -82,18 +85,18 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         else:
             session.amount = total
     await tx.flush()
-    if len(providers) == 1 and _selected(cart) is None:
+    if len(providers) == 1 and _selected(sessions) is None:
         # Medusa creates and selects a session for the only provider. (Medusa would insert a second
         # row for a provider that already has an unselected one and fail on the unique index;
         # that row is initiated and selected instead.)
-        context = _context(cart, total, customer)
+        context = cart_context(cart, total, customer)
         existing = next(
-            (s for s in await ps.sessions_of_cart(tx, cart.id) if s.provider_id == providers[0]), None
+            (s for s in await ps.sessions_of_cart(tx, cart_id) if s.provider_id == providers[0]), None
         )
         if existing is not None:
             chosen = await ps.initiate_session(tx, existing, context, customer=customer)
         else:
-            chosen = await ps.create_session(tx, providers[0], context, cart_id=cart.id, customer=customer)
+            chosen = await ps.create_session(tx, providers[0], context, cart_id=cart_id, customer=customer)
         chosen.is_selected = True
         chosen.is_initiated = True
         await tx.flush()
@@ -103,7 +106,7 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
             continue
         tx.add(
             PaymentSession(
-                cart_id=cart.id,
+                cart_id=cart_id,
                 provider_id=provider_id,
                 data={},
                 status=PENDING,
@@ -118,13 +121,13 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
 async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> CartView:
     """POST /store/carts/{id}/payment-session: selects (and initiates) the provider's session.
     Returns the cart view it read (its sessions stale, see set_payment_sessions)."""
-    view = await load_cart_view(tx, cart_id)
-    cart: Any = view.cart
+    view = await cart_json_view(tx, cart_id)
+    cart = view.cart
     totals = view.totals
-    if provider_id != "system" and provider_id not in {p.id for p in cart.region.payment_providers}:
+    if provider_id != "system" and provider_id not in _providers(cart):
         raise not_allowed("The payment method is not available in this region")
-    sessions: list[PaymentSession] = list(cart.payment_sessions)
-    current = _selected(cart)
+    sessions = await ps.sessions_of_cart(tx, cart_id) if cart["payment_sessions"] else []
+    current = _selected(sessions)
     if current is not None and current.provider_id != provider_id and current.is_initiated:
         # deleteSession at the provider; Medusa then saves the row back, not initiated
         await ps.call_provider(ps.provider_for(current.provider_id).delete_payment(dict(current.data or {})))
@@ -136,8 +139,8 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
     await tx.flush()
     if chosen is None:
         raise MedusaError("unexpected_state", "Could not find payment session")
-    customer = await ps.load_customer(tx, cart.customer_id)
-    context = _context(cart, totals.total, customer)
+    customer = await ps.load_customer(tx, cart["customer_id"])
+    context = cart_context(cart, totals.total, customer)
     if was_initiated:
         await ps.update_session(tx, chosen, context, customer=customer)
     else:
@@ -145,7 +148,7 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
     chosen.is_selected = True
     chosen.is_initiated = True
     await tx.flush()
-    emit(tx, "cart.updated", {"id": cart.id})
+    emit(tx, "cart.updated", {"id": cart_id})
     return view
 
 
@@ -177,13 +180,14 @@ async def delete_payment_session(tx: AsyncSession, cart_id: str, provider_id: st
 async def refresh_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> None:
     """POST /store/carts/{id}/payment-sessions/{provider_id}/refresh: the selected session is
     deleted and initiated anew; an unselected one only gets the cart's total as amount."""
-    cart: Any
-    cart, totals = await retrieve_cart_with_totals(tx, cart_id)
-    session = next((s for s in cart.payment_sessions if s.provider_id == provider_id), None)
+    view = await cart_json_view(tx, cart_id)
+    totals = view.totals
+    session = next((s for s in await ps.sessions_of_cart(tx, cart_id) if s.provider_id == provider_id), None)
     if session is not None:
         if session.is_selected:
-            customer = await ps.load_customer(tx, cart.customer_id)
-            await ps.refresh_session(tx, session, _context(cart, totals.total, customer), customer=customer)
+            customer = await ps.load_customer(tx, view.cart["customer_id"])
+            context = cart_context(view.cart, totals.total, customer)
+            await ps.refresh_session(tx, session, context, customer=customer)
         else:
             session.amount = totals.total
             await tx.flush()

@@ -36,7 +36,7 @@ async def _cart_json(tx: Tx, cart_id: str, *, force_taxes: bool = False) -> dict
 
 async def _view_json(tx: Tx, view: carts.CartView) -> dict[str, Any]:
     """The cart JSON of a view whose only change since it was read is its payment sessions."""
-    await carts.reload_payment_sessions(tx, view.cart)
+    await carts.reload_payment_sessions(tx, view)
     return carts.present_cart(view)
 
 
