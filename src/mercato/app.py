@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
@@ -95,6 +96,23 @@ async def _admin_credentials_first(request: Request) -> Response | None:
     return None
 
 
+def _tune_gc() -> None:
+    """For the serving process: what was loaded at startup (models, routes, SQLAlchemy's and
+    pydantic's structures: most of the heap) is moved out of the collector's sight, so a full
+    collection no longer walks it (a 10-40 ms pause under load, the p99), and young collections
+    run less often (the ORM makes many short-lived cycles)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
+def create_server_app() -> FastAPI:
+    """The app `mercato serve` runs: create_app with the serving process's GC tuning."""
+    app = create_app()
+    app.state.serving = True
+    return app
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     load_all_models()
@@ -105,6 +123,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if owned:
             app.state.db = database_from_settings(settings)
         delivery = asyncio.create_task(app.state.events.run(app.state.db))
+        if getattr(app.state, "serving", False):
+            _tune_gc()
         yield
         delivery.cancel()
         if owned:

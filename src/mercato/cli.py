@@ -149,7 +149,7 @@ def serve(
         workers = 1
     typer.echo(f"Mercato listening on http://{host}:{port}  (database: {settings.database_url})")
     uvicorn.run(
-        "mercato.app:create_app",
+        "mercato.app:create_server_app",
         factory=True,
         host=host,
         port=port,

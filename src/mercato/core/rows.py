@@ -394,8 +394,9 @@ async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tr
     level = _level(model, tree)
     root = level.root.shape
     pk_col = root.table.c[root.pk]
-    # Core statements on the session's connection (its transaction, flushed rows): no ORM
-    # result machinery
+    # Core statements on the session's connection (its transaction): no ORM result machinery;
+    # pending ORM changes are flushed first, as an ORM query would autoflush them
+    await tx.flush()
     conn = await tx.connection()
     pg = _is_pg(conn)
     by_ids = level.by_ids.get(pg)

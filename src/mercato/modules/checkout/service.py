@@ -32,6 +32,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.present import Tree, merge_trees, present, relation_tree
+from mercato.core.rows import load_trees
 from mercato.modules.carts.models import (
     Cart,
     LineItem,
@@ -443,10 +444,10 @@ async def present_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any
     # decorateTotals gives every item its raw_discount_total, and complete-cart's cleaning step
     # never reaches inside the items to take it out again
     view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS), item_raw_discount=True)
-    loaded = await orders.load_orders(tx, [order_id], COMPLETE_TREE)
+    loaded = await load_trees(tx, Order, [order_id], COMPLETE_TREE)
     if not loaded:
         raise not_found(f"Order with id {order_id} was not found")
-    return orders.present_order(loaded[0], view, with_object=True)
+    return orders.render_order(loaded[0], view, with_object=True)
 
 
 async def _order_of_cart(tx: AsyncSession, cart_id: str) -> str:

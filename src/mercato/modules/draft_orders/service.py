@@ -21,6 +21,7 @@ from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
+from mercato.core.rows import load_trees
 from mercato.modules.carts import service as carts
 from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem, PaymentSession
 from mercato.modules.customers.models import Address, Customer
@@ -692,5 +693,7 @@ async def paid_order_response(tx: AsyncSession, order_id: str) -> dict[str, Any]
         frozenset(orders.TOTAL_FIELDS),
         shown,
     )
-    order = await orders.retrieve_order_with_totals(tx, order_id, view)
-    return {"order": orders.present_order(order, view, with_object=True)}
+    found = await load_trees(tx, Order, [order_id], view.tree)
+    if not found:
+        raise not_found(f"Order with id {order_id} was not found")
+    return {"order": orders.render_order(found[0], view, with_object=True)}
