@@ -98,6 +98,7 @@ async def generate(
     admin_password: str | None = None,
     customer_password: str | None = None,
     demo_seed: bool = False,
+    stock: int = 100,
 ) -> dict[str, Any]:
     from mercato.core.clock import utcnow
     from mercato.core.ids import generate_id
@@ -232,7 +233,7 @@ async def generate(
                             "title": size,
                             "product_id": product_id,
                             "sku": f"BENCH-{i}-{j}",
-                            "inventory_quantity": 100,
+                            "inventory_quantity": stock,
                             "allow_backorder": False,
                             "manage_inventory": True,
                             "variant_rank": j,
@@ -513,7 +514,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--products", type=int, default=1000)
     p.add_argument("--variants", type=int, default=3, help="variants per product (default 3)")
     p.add_argument("--customers", type=int, default=100)
-    p.add_argument("--orders", type=int, default=0, help="not supported yet")
+    p.add_argument(
+        "--stock",
+        type=int,
+        default=100,
+        help="inventory of each variant (default 100; raise it for write flows)",
+    )
+    p.add_argument("--orders", type=int, default=0, help="placed orders to generate (needs --demo-seed)")
     p.add_argument("--batch-size", type=int, default=1000, help="rows per INSERT, products per transaction")
     p.add_argument("--seed", type=int, default=0, help="random seed (prices, weights, names)")
     p.add_argument("--admin-email", default="admin@mercato.local")
@@ -545,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
                 admin_password=args.admin_password,
                 customer_password=args.customer_password,
                 demo_seed=args.demo_seed,
+                stock=args.stock,
             )
         )
     except ValueError as exc:  # a bad database URL, from migrate()
