@@ -426,11 +426,8 @@ async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Draft
     emit(tx, "draft_order.created", {"id": draft.id})
 
     items = data.items or []
-    variant_items = [i for i in items if i.get("variant_id")]
-    if variant_items:
-        lines = await _generate_priced_lines(tx, variant_items, data.region_id, cart.customer_id)
-        for line in lines:
-            tx.add(_line_row(line, cart.id))
+    # Medusa creates the custom lines first, then adds the generated ones (so carts list them
+    # in that order)
     for item in items:
         if item.get("variant_id"):
             continue
@@ -440,6 +437,12 @@ async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Draft
             )
         )
     await tx.flush()
+    variant_items = [i for i in items if i.get("variant_id")]
+    if variant_items:
+        lines = await _generate_priced_lines(tx, variant_items, data.region_id, cart.customer_id)
+        for line in lines:
+            tx.add(_line_row(line, cart.id))
+        await tx.flush()
 
     for method in data.shipping_methods:
         if method.get("price") is not None:

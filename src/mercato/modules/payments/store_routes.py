@@ -72,6 +72,8 @@ async def create_payment_sessions(cart_id: str, request: Request, tx: Tx) -> Res
     if key.recovery_point != "finished":
         view = await cart_sessions.set_payment_sessions(tx, cart_id)
         cart = await _view_json(tx, view)
+        # the stored `cart` is retrieveWithTotals' cart as is (its `data` twin is cleaned below)
+        cart["raw_discount_total"] = view.totals.raw_discount_total
         customer_id = cart.get("customer_id")
         cart_row = await tx.get(Customer, customer_id) if customer_id else None
         cart["customer"] = present(cart_row)
