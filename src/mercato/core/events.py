@@ -115,7 +115,7 @@ class EventBus:
             return len(done)
 
     async def run(
-        self, db: Any, poll_seconds: float = 2.0, gather_seconds: float = 0.05, batch: int = 200
+        self, db: Any, poll_seconds: float = 2.0, gather_seconds: float = 0.02, batch: int = 200
     ) -> None:
         """Deliver forever: woken after each committed write, and by a poll for other processes' rows.
 

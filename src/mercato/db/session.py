@@ -72,7 +72,15 @@ def create_database(url: str, echo: bool = False) -> Database:
         reader = _sqlite_engine(url, echo, immediate=False)
         writer = _sqlite_engine(url, echo, immediate=True)
     elif parsed.drivername.startswith("postgresql"):
-        reader = writer = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+        # asyncpg prepares each statement once per connection; the default LRU of 100 is smaller
+        # than the statements one checkout runs, and a re-prepare costs a round trip
+        reader = writer = create_async_engine(
+            url,
+            echo=echo,
+            pool_size=10,
+            max_overflow=20,
+            connect_args={"prepared_statement_cache_size": 1000},
+        )
     else:
         raise ValueError(
             f"unsupported database URL {url!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://"

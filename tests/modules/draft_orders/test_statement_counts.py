@@ -14,8 +14,8 @@ from tests.modules.draft_orders.conftest import Shop
 
 # Measured on SQLite and PostgreSQL; Mark Paid's order answer (the order module's loader) is
 # part of its count. Each bound leaves a little room.
-CREATE_BOUND = 64
-PAY_BOUND = 80
+CREATE_BOUND = 52
+PAY_BOUND = 60
 
 
 async def test_create_and_mark_paid_run_a_bounded_number_of_statements(
