@@ -232,13 +232,6 @@ async def load_orders(tx: AsyncSession, ids: Sequence[str], tree: Tree) -> list[
     return [rows[i] for i in ids if i in rows]
 
 
-async def retrieve_order_with_totals(tx: AsyncSession, order_id: str, view: View = DEFAULT_VIEW) -> Order:
-    orders = await load_orders(tx, [order_id], view.tree)
-    if not orders:
-        raise not_found(f"Order with id {order_id} was not found")
-    return orders[0]
-
-
 def _make(cls: type, **values: Any) -> Any:
     """A totals dataclass, leaving out fields an older version of the contract lacks."""
     names = {f.name for f in dataclasses.fields(cls)}
