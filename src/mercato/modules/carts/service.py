@@ -569,16 +569,24 @@ async def generate_lines(
 ) -> list[dict[str, Any]]:
     """LineItemService.generate: a line item (unsaved values) per requested variant."""
     ids = [line.variant_id for line in lines]
-    variants = {
-        v.id: v
-        for v in (
-            await tx.execute(
-                select(ProductVariant)
-                .where(ProductVariant.id.in_(ids), ProductVariant.deleted_at.is_(None))
-                .options(*load_options(ProductVariant, {"product": {}}))
-            )
-        ).scalars()
-    }
+    # one Core statement: the variant's stock columns and the product columns a line copies
+    rows = await tx.execute(
+        select(
+            ProductVariant.id,
+            ProductVariant.title,
+            ProductVariant.product_id,
+            ProductVariant.inventory_quantity,
+            ProductVariant.allow_backorder,
+            ProductVariant.manage_inventory,
+            Product.title.label("product_title"),
+            Product.thumbnail,
+            Product.discountable,
+            Product.is_giftcard,
+        )
+        .join(Product, Product.id == ProductVariant.product_id)
+        .where(ProductVariant.id.in_(ids), ProductVariant.deleted_at.is_(None))
+    )
+    variants = {row.id: row for row in rows}
     missing = [v for v in dict.fromkeys(ids) if v not in variants]
     if missing:
         raise invalid_data(
@@ -587,22 +595,21 @@ async def generate_lines(
     out: list[dict[str, Any]] = []
     for line in lines:
         variant = variants[line.variant_id]
-        product: Product = variant.product
         pricing = await _variant_price(tx, variant.id, line.quantity, region_id, customer_id)
         unit_price = pricing.get("calculated_price")
         if unit_price is None:
-            name = variant.title if variant.title is not None else (product.title or variant.id)
+            name = variant.title if variant.title is not None else (variant.product_title or variant.id)
             raise invalid_data(f'Cannot generate line item for variant "{name}" without a price')
         out.append(
             {
                 "unit_price": unit_price,
-                "title": product.title,
+                "title": variant.product_title,
                 "description": variant.title,
-                "thumbnail": product.thumbnail,
+                "thumbnail": variant.thumbnail,
                 "variant_id": variant.id,
                 "quantity": line.quantity or 1,
-                "allow_discounts": bool(product.discountable),
-                "is_giftcard": bool(product.is_giftcard),
+                "allow_discounts": bool(variant.discountable),
+                "is_giftcard": bool(variant.is_giftcard),
                 "metadata_": line.metadata or {},
                 "should_merge": True,
                 "includes_tax": bool(pricing.get("calculated_price_includes_tax")),
@@ -613,20 +620,35 @@ async def generate_lines(
     return out
 
 
-def _covers(variant: ProductVariant, quantity: int) -> bool:
+def _covers(variant: Any, quantity: int) -> bool:
     """ProductVariantInventoryService.confirmInventory without an inventory module."""
     if not variant.manage_inventory or variant.allow_backorder:
         return True
     return variant.inventory_quantity >= quantity
 
 
+async def _cart_keys(tx: AsyncSession, cart_id: str) -> Any:
+    """The cart's id, region, customer and sales channel (one Core row), the row taken for the
+    transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
+    row = (
+        await tx.execute(
+            select(Cart.id, Cart.region_id, Cart.customer_id, Cart.sales_channel_id)
+            .where(Cart.id == cart_id, Cart.deleted_at.is_(None))
+            .with_for_update(of=Cart)
+        )
+    ).first()
+    if row is None:
+        raise not_found(f"Cart with {cart_id} was not found")
+    return row
+
+
 async def add_or_update_lines(
-    tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]], *, cart: Cart | None = None
+    tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]], *, cart: Any = None
 ) -> None:
-    """CartService.addOrUpdateLineItems (validateSalesChannels on); `cart`: its row when the
-    caller read it already in this transaction."""
+    """CartService.addOrUpdateLineItems (validateSalesChannels on); `cart`: its row (or
+    _cart_keys) when the caller read it already in this transaction."""
     if cart is None or cart.id != cart_id:
-        cart = await _cart_row(tx, cart_id)
+        cart = await _cart_keys(tx, cart_id)
     if cart.sales_channel_id:
         product_ids = {line["_product_id"] for line in lines}
         in_channel = set(
@@ -656,7 +678,7 @@ async def add_or_update_lines(
     ).scalars()
     existing = {row.variant_id: row for row in existing_rows}
     for line in lines:
-        variant: ProductVariant = line["_variant"]
+        variant = line["_variant"]
         current = existing.get(line["variant_id"]) if line["should_merge"] else None
         if current is not None and (current.metadata_ or {}) != (line["metadata_"] or {}):
             current = None
@@ -690,7 +712,7 @@ async def add_line_item(
     tx: AsyncSession, cart_id: str, variant_id: str, quantity: int, metadata: Any, customer_id: str | None
 ) -> None:
     """POST /store/carts/{id}/line-items."""
-    cart = await _cart_row(tx, cart_id, lock=True)
+    cart = await _cart_keys(tx, cart_id)
     if not quantity:
         raise invalid_data(
             "Unable to generate the line item because one or more required argument(s) are missing. "
@@ -844,6 +866,13 @@ _UPDATE_TREE: Tree = relation_tree(
         "payment_sessions",
         "discounts.rule",
     ]
+)
+
+
+# what update_cart reads when the body changes none of _WHOLE_TREE_FIELDS
+_CONTACT_TREE: Tree = relation_tree(["region.countries", "payment_sessions"])
+_WHOLE_TREE_FIELDS = frozenset(
+    {"customer_id", "region_id", "country_code", "sales_channel_id", "discounts", "gift_cards"}
 )
 
 
@@ -1059,7 +1088,10 @@ async def update_cart(
     tx: AsyncSession, cart_id: str, data: Any, fields: set[str], *, sync_sessions: bool = True
 ) -> None:
     """CartService.update for the store's StorePostCartsCartReq (`fields`: the keys the body had)."""
-    cart: Any = await _cart_row(tx, cart_id, _UPDATE_TREE, lock=True)
+    # a checkout's usual update (email, addresses, context) reads only what it uses; the others
+    # read the whole tree (a customer or region change reads it again after repricing anyway)
+    tree = _UPDATE_TREE if fields & _WHOLE_TREE_FIELDS else _CONTACT_TREE
+    cart: Any = await _cart_row(tx, cart_id, tree, lock=True)
     # only a region change (which skips the sync below) adds or drops sessions in here
     had_sessions = bool(cart.payment_sessions)
     original_email = cart.email
