@@ -47,6 +47,7 @@ from mercato.modules.shipping.models import ShippingOption
 from mercato.modules.store.models import Store
 from mercato.modules.taxes.lines import tax_lines_map
 from mercato.modules.taxes.models import TaxRate
+from mercato.pricing import inputs
 from mercato.pricing import totals as T
 from mercato.pricing.taxes import float4
 
@@ -117,61 +118,6 @@ async def _cart_row(tx: AsyncSession, cart_id: str, tree: Tree | None = None, *,
     return cart
 
 
-def _tax_lines(lines: Sequence[dict[str, Any]]) -> tuple[T.TaxLine, ...]:
-    return tuple(T.TaxLine(rate=float4(t["rate"]) or 0, name=t["name"], code=t["code"]) for t in lines)
-
-
-def _totals_inputs(
-    cart: dict[str, Any],
-) -> tuple[list[T.LineItem], list[T.ShippingMethod], list[T.Discount], list[T.GiftCard]]:
-    items = [
-        T.LineItem(
-            id=i["id"],
-            unit_price=i["unit_price"],
-            quantity=i["quantity"],
-            includes_tax=bool(i["includes_tax"]),
-            is_return=bool(i["is_return"]),
-            allow_discounts=bool(i["allow_discounts"]),
-            is_giftcard=bool(i["is_giftcard"]),
-            tax_lines=_tax_lines(i["tax_lines"]),
-            adjustments=tuple((a["discount_id"], float(a["amount"])) for a in i["adjustments"]),
-            variant_id=i["variant_id"],
-            product_id=i["variant"]["product_id"] if i["variant"] is not None else None,
-        )
-        for i in cart["items"]
-    ]
-    methods = [
-        T.ShippingMethod(
-            id=m["id"],
-            price=m["price"],
-            includes_tax=bool(m["includes_tax"]),
-            tax_lines=_tax_lines(m["tax_lines"]),
-        )
-        for m in cart["shipping_methods"]
-    ]
-    discounts = [
-        T.Discount(
-            id=d["id"],
-            code=d["code"],
-            rule_type=d["rule"]["type"],
-            value=d["rule"]["value"],
-            allocation=d["rule"]["allocation"],
-            is_disabled=bool(d["is_disabled"]),
-        )
-        for d in cart["discounts"]
-        if d["rule"] is not None
-    ]
-    gift_cards = [
-        T.GiftCard(
-            id=g["id"],
-            balance=g["balance"],
-            tax_rate=float4(g["tax_rate"]) if g["tax_rate"] is not None else None,
-        )
-        for g in cart["gift_cards"]
-    ]
-    return items, methods, discounts, gift_cards
-
-
 async def compute_totals(
     tx: AsyncSession,
     cart: dict[str, Any],
@@ -181,32 +127,27 @@ async def compute_totals(
 ) -> tuple[T.Totals, bool]:
     """CartService.decorateTotals for a cart's dict tree (CART_TREE). `region_has_rates` False:
     the region has no tax rate rows, so no product-rate query is needed."""
-    data = cart
-    region = data["region"]
+    region = cart["region"]
     include_tax = bool(force_taxes or region["automatic_taxes"])
-    items, methods, discounts, gift_cards = _totals_inputs(data)
+    items = inputs.line_items(cart["items"])
     tax_lines = None
     if include_tax:
+        # the engine's line items carry what tax_lines_map reads (id, is_return, product_id)
         tax_lines = await tax_lines_map(
             tx,
             SimpleNamespace(id=region["id"], tax_rate=region["tax_rate"]),
-            [
-                SimpleNamespace(
-                    id=i.id, is_return=i.is_return, product_id=i.product_id, variant_id=i.variant_id
-                )
-                for i in items
-            ],
+            items,
             [
                 SimpleNamespace(id=m["id"], shipping_option_id=m["shipping_option_id"])
-                for m in data["shipping_methods"]
+                for m in cart["shipping_methods"]
             ],
             region_has_rates=region_has_rates,
         )
     totals = T.cart_totals(
         items,
-        methods,
-        discounts=discounts,
-        gift_cards=gift_cards,
+        inputs.shipping_methods(cart["shipping_methods"]),
+        discounts=inputs.discounts(cart["discounts"]),
+        gift_cards=inputs.gift_cards(cart["gift_cards"]),
         include_tax=include_tax,
         gift_cards_taxable=bool(region["gift_cards_taxable"]),
         region_tax_rate=float4(region["tax_rate"]) or 0,

@@ -36,6 +36,7 @@ from mercato.modules.orders.schemas import (
     AdminPostOrdersOrderShippingMethodsReq,
     OrderFindParams,
 )
+from mercato.pricing import inputs
 from mercato.pricing import totals as T
 from mercato.providers.fulfillment import get_fulfillment_provider
 
@@ -238,10 +239,6 @@ def _make(cls: type, **values: Any) -> Any:
     return cls(**{k: v for k, v in values.items() if k in names})
 
 
-def _tax_lines(rows: Sequence[dict[str, Any]] | None) -> list[T.TaxLine]:
-    return [T.TaxLine(rate=float(r["rate"]), name=r["name"] or "", code=r["code"]) for r in rows or ()]
-
-
 def _loaded(obj: Any, name: str) -> Any:
     """A relation's value if it was loaded, else None (never a lazy load)."""
     return obj.__dict__.get(name)
@@ -259,50 +256,12 @@ def order_totals(order: Order) -> T.Totals:
 
 def _totals(order: dict[str, Any]) -> T.Totals:
     """decorateTotals over an order dict (see rows.py): REAL rates already read as float4."""
-    items = []
-    for item in order.get("items") or ():
-        variant = item.get("variant")
-        items.append(
-            _make(
-                T.LineItem,
-                id=item["id"],
-                unit_price=item["unit_price"],
-                quantity=item["quantity"],
-                includes_tax=bool(item["includes_tax"]),
-                is_return=bool(item["is_return"]),
-                allow_discounts=bool(item["allow_discounts"]),
-                is_giftcard=bool(item["is_giftcard"]),
-                tax_lines=_tax_lines(item.get("tax_lines")),
-                adjustments=[(a["discount_id"], float(a["amount"])) for a in item.get("adjustments") or ()],
-                variant_id=item["variant_id"],
-                product_id=variant["product_id"] if variant is not None else None,
-                returned_quantity=item["returned_quantity"],
-            )
-        )
-    methods = [
-        T.ShippingMethod(
-            id=m["id"],
-            price=m["price"],
-            includes_tax=bool(m["includes_tax"]),
-            tax_lines=_tax_lines(m.get("tax_lines")),
-        )
-        for m in order.get("shipping_methods") or ()
-    ]
-    discounts = [
-        T.Discount(
-            id=d["id"],
-            code=d["code"],
-            rule_type=d["rule"]["type"],
-            value=d["rule"]["value"],
-            allocation=d["rule"]["allocation"],
-            is_disabled=bool(d["is_disabled"]),
-        )
-        for d in order.get("discounts") or ()
-        if d.get("rule") is not None
-    ]
+    items = inputs.line_items(order.get("items") or ())
+    methods = inputs.shipping_methods(order.get("shipping_methods") or ())
+    discounts = inputs.discounts(order.get("discounts") or ())
     region = order.get("region")
     cards = order.get("gift_cards") or ()
-    gift_cards = [T.GiftCard(id=g["id"], balance=g["balance"], tax_rate=g["tax_rate"]) for g in cards]
+    gift_cards = inputs.gift_cards(cards)
     rates = {g["id"]: g["tax_rate"] for g in cards}
     transactions = [
         _make(
