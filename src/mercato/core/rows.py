@@ -24,6 +24,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.util import ClauseAdapter
 
 from mercato.core.present import Tree, _columns, _value
+from mercato.db import raw
 from mercato.pricing.taxes import float4
 
 Conv = Callable[[Any], Any]
@@ -320,7 +321,7 @@ async def _probe(tx: AsyncConnection, level: _Level, node: _Node, parents: list[
         if not keys:
             empty.add(i)
         params[param] = keys or [None]
-    row = (await tx.execute(stmt, params)).one()
+    row = (await raw.fetch_all(tx, stmt, params))[0]
     for (i, _key, _param), has_rows in zip(checks, row, strict=True):
         if not has_rows:
             empty.add(i)
@@ -376,7 +377,7 @@ async def _collection(
     keys = list({k for p in parents if (k := p.get(parent_key)) is not None})
     grouped: dict[Any, list[dict[str, Any]]] = {}
     if keys:
-        rows = (await tx.execute(stmt, {"keys": keys})).all()
+        rows = await raw.fetch_all(tx, stmt, {"keys": keys})
         children, seen = level.build(rows)
         width = level.width
         for row, child in zip(rows, children, strict=True):
@@ -402,7 +403,7 @@ async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tr
     by_ids = level.by_ids.get(pg)
     if by_ids is None:
         by_ids = level.by_ids[pg] = level.select().where(_in(pk_col, "keys", pg))
-    rows = (await conn.execute(by_ids, {"keys": list(ids)})).all()
+    rows = await raw.fetch_all(conn, by_ids, {"keys": list(ids)})
     roots, seen = level.build(rows)
     await _children(conn, level, seen)
     by_id = {r[root.pk]: r for r in roots}

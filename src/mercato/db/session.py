@@ -43,7 +43,8 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
     # The driver runs sqlite3 on the loop's thread (see sqlite_inline) and waits for locks
     # without blocking it: 30 s, as the busy timeout was.
     inline = make_url(url).set(drivername="sqlite+mercato_inline")
-    engine = create_async_engine(inline, echo=echo, connect_args={"timeout": 30})
+    pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30} if immediate else {}
+    engine = create_async_engine(inline, echo=echo, connect_args={"timeout": 30}, **pool)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -54,6 +55,7 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
         cur.execute("PRAGMA busy_timeout=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA mmap_size=268435456")
         cur.close()
 
     @event.listens_for(engine.sync_engine, "begin")

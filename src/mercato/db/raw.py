@@ -1,0 +1,195 @@
+"""Core statements run straight on the driver connection of a session's transaction.
+
+SQLAlchemy spends ~100–150 µs of Python on every execution of a cached Core statement (cache
+key, execution context, parameter and result set-up, greenlet hops) — more than SQLite or a
+local PostgreSQL needs to answer it. The hot paths (cart and order trees, checkout writes) run
+the same few statements thousands of times, so this module compiles each statement once per
+dialect and afterwards only binds its parameters and runs the SQL text on the driver:
+
+- SQLite (`mercato.db.sqlite_inline`): sqlite3 on the loop's thread, with the driver's
+  lock-wait retry;
+- PostgreSQL (asyncpg): the prepared statement SQLAlchemy's adapter caches for the
+  connection, under its execution lock, inside its transaction.
+
+The statement still runs on the session's connection, so it sees (and is part of) the
+transaction, and pending ORM changes must be flushed first by the caller when it reads rows
+they touch. Bind and result values go through the column types' own processors, so rows come
+back as a Core result would give them. `before_cursor_execute` listeners are called, so the
+tests that count statements count these too.
+
+Statements must be built once and kept (module constants or cached): plans are keyed by the
+statement object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from mercato.db import sqlite_inline
+
+_EXPAND = "__[POSTCOMPILE_{}]"
+_NUMBERED = re.compile(r"\$\d+|__\[POSTCOMPILE_(\w+)\]")
+_QMARK = re.compile(r"\?|__\[POSTCOMPILE_(\w+)\]")
+
+
+class _Plan:
+    __slots__ = (
+        "binds",
+        "columns",
+        "dialect",
+        "empty",
+        "expanding",
+        "names",
+        "results",
+        "sql",
+        "sized",
+        "stmt",
+    )
+
+    def __init__(self, stmt: Any, dialect: Any) -> None:
+        compiled: Any = stmt.compile(dialect=dialect)
+        self.stmt = stmt  # keeps the key (an id) alive
+        self.sql: str = compiled.string
+        self.names: list[str] = list(compiled.positiontup or ())
+        self.expanding = {n for n in self.names if _EXPAND.format(n) in self.sql}
+        self.empty = {
+            compiled.bind_names[b]: dialect.type_compiler_instance.process(b.type)
+            for b in compiled.binds.values()
+            if compiled.bind_names.get(b) in self.expanding
+        }
+        self.binds: dict[str, Any] = {k: v for k, v in compiled._bind_processors.items() if v is not None}
+        self.dialect = dialect
+        self.columns = [col.type for col in compiled._result_columns]
+        # PostgreSQL's processors depend on the column's type oid, known once prepared
+        self.results: list[tuple[int, Any]] | None = (
+            None if dialect.name == "postgresql" else self._processors(None)
+        )
+        self.sized: dict[tuple[int, ...], str] = {}
+
+    def bind(self, params: Mapping[str, Any], numbered: bool) -> tuple[str, list[Any]]:
+        args: list[Any] = []
+        sizes: dict[str, int] = {}
+        for name in self.names:
+            value = params[name]
+            proc = self.binds.get(name)
+            if name in self.expanding:
+                values = list(value)
+                sizes[name] = len(values)
+                args.extend(proc(v) if proc is not None and v is not None else v for v in values)
+            else:
+                args.append(proc(value) if proc is not None and value is not None else value)
+        if not self.expanding:
+            return self.sql, args
+        key = tuple(sizes.values())
+        sql = self.sized.get(key)
+        if sql is None:
+            sql = self._expand(sizes, numbered)
+            if len(self.sized) < 64:
+                self.sized[key] = sql
+        return sql, args
+
+    def _expand(self, sizes: dict[str, int], numbered: bool) -> str:
+        """The SQL for lists of these sizes: one placeholder per value (numbered anew, in text
+        order, on PostgreSQL); an empty list gives an IN that is never true, as Core's."""
+        position = 0
+
+        def slot() -> str:
+            nonlocal position
+            position += 1
+            return f"${position}" if numbered else "?"
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name is None:
+                return slot()
+            if not sizes[name]:
+                return f"SELECT CAST(NULL AS {self.empty[name]}) WHERE 1 != 1"
+            return ", ".join(slot() for _ in range(sizes[name]))
+
+        return (_NUMBERED if numbered else _QMARK).sub(sub, self.sql)
+
+    def _processors(self, oids: Sequence[Any] | None) -> list[tuple[int, Any]]:
+        found = []
+        for i, kind in enumerate(self.columns):
+            proc = kind._cached_result_processor(self.dialect, oids[i] if oids is not None else None)
+            if proc is not None:
+                found.append((i, proc))
+        return found
+
+    def rows(self, raw: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        if not self.results:
+            return raw  # type: ignore[return-value]
+        out: list[Sequence[Any]] = []
+        for row in raw:
+            values = list(row)
+            for i, proc in self.results:
+                values[i] = proc(values[i])
+            out.append(values)
+        return out
+
+
+_PLANS: dict[tuple[int, str], _Plan] = {}
+
+
+def _plan(stmt: Any, dialect: Any) -> _Plan:
+    key = (id(stmt), dialect.name)
+    plan = _PLANS.get(key)
+    if plan is None or plan.stmt is not stmt:
+        plan = _PLANS[key] = _Plan(stmt, dialect)
+    return plan
+
+
+def _announce(conn: AsyncConnection, sql: str, args: list[Any]) -> None:
+    sync = conn.sync_connection
+    if sync is not None and (sync._has_events or sync.engine._has_events):
+        for listener in sync.dispatch.before_cursor_execute:
+            listener(sync, None, sql, args, None, False)
+
+
+async def _run(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> tuple[list[Any], int, _Plan]:
+    dialect = conn.dialect
+    plan = _plan(stmt, dialect)
+    pooled = await conn.get_raw_connection()
+    adapted: Any = pooled.dbapi_connection
+    if dialect.name == "sqlite":
+        sql, args = plan.bind(params, False)
+        _announce(conn, sql, args)
+        driver: sqlite_inline.Connection = adapted._connection
+        cursor = driver._conn.cursor()
+        try:
+            await sqlite_inline._retrying(lambda: cursor.execute(sql, args), driver._timeout)
+            return cursor.fetchall(), cursor.rowcount, plan
+        finally:
+            cursor.close()
+    sql, args = plan.bind(params, True)
+    _announce(conn, sql, args)
+    async with adapted._execute_mutex:
+        if adapted._transaction is None:
+            await adapted._start_transaction()
+        try:
+            prepared, attributes = await adapted._prepare(sql, dialect._invalidate_schema_cache_asof)  # type: ignore[attr-defined]
+            if plan.results is None:
+                plan.results = plan._processors([a.type.oid for a in attributes] if attributes else None)
+            records = await prepared.fetch(*args)
+            status = prepared.get_statusmsg() or ""
+        except Exception as error:
+            adapted._handle_exception(error)
+            raise
+    count = int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else -1
+    return records, count, plan
+
+
+async def fetch_all(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+    """The rows of `stmt` (a kept Core statement) with `params`, values processed as Core's."""
+    records, _count, plan = await _run(conn, stmt, params)
+    return plan.rows(records)
+
+
+async def execute(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> int:
+    """Run a kept INSERT/UPDATE/DELETE; the number of rows it matched."""
+    _records, count, _plan_ = await _run(conn, stmt, params)
+    return count

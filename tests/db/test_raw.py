@@ -1,0 +1,74 @@
+"""Statements run straight on the driver (mercato.db.raw) give what Core gives: the same rows,
+values processed by their column types, inside the session's transaction, and counted by the
+statement listeners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, event, insert, select, update
+
+from mercato.core.clock import utcnow
+from mercato.db import raw
+from mercato.db.session import Database
+from mercato.modules.system.models import StagedJob
+
+_TABLE = StagedJob.__table__
+_ADD = insert(_TABLE).values(
+    id=bindparam("id"), event_name=bindparam("name"), data=bindparam("data"), options=bindparam("options")
+)
+_BY_IDS = select(_TABLE.c.id, _TABLE.c.event_name, _TABLE.c.data).where(
+    _TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
+_BY_NAME = (
+    select(_TABLE.c.id, _TABLE.c.data).where(_TABLE.c.event_name == bindparam("name")).order_by(_TABLE.c.id)
+)
+_RENAME = update(_TABLE).where(_TABLE.c.event_name == bindparam("old")).values(event_name=bindparam("new"))
+
+
+async def test_rows_match_core_and_writes_join_the_transaction(db: Database) -> None:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.writer.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.write_session() as tx:
+            conn = await tx.connection()
+            for i in range(3):
+                await raw.execute(
+                    conn, _ADD, {"id": f"sj_raw{i}", "name": "raw.test", "data": {"n": i}, "options": {}}
+                )
+            assert await raw.execute(conn, _RENAME, {"old": "raw.test", "new": "raw.renamed"}) == 3
+            # the same rows as Core reads them (JSON decoded), seen inside the transaction
+            got = await raw.fetch_all(conn, _BY_NAME, {"name": "raw.renamed"})
+            core = (await conn.execute(_BY_NAME, {"name": "raw.renamed"})).all()
+            assert [tuple(r) for r in got] == [tuple(r) for r in core]
+            assert [r[1] for r in got] == [{"n": 0}, {"n": 1}, {"n": 2}]
+            assert len(await raw.fetch_all(conn, _BY_IDS, {"ids": ["sj_raw0", "sj_raw2", "nope"]})) == 2
+            assert await raw.fetch_all(conn, _BY_IDS, {"ids": []}) == []
+            await tx.rollback()
+    finally:
+        event.remove(db.writer.sync_engine, "before_cursor_execute", count)
+    assert len([s for s in seen if "staged_job" in s]) >= 7  # raw statements are counted
+    async with db.read_session() as tx:
+        conn = await tx.connection()
+        assert await raw.fetch_all(conn, _BY_NAME, {"name": "raw.renamed"}) == []  # rolled back
+
+
+async def test_datetimes_come_back_as_datetimes(db: Database) -> None:
+    from mercato.modules.users.models import User
+
+    table = User.__table__
+    stmt = select(table.c.created_at).where(table.c.email == bindparam("email"))
+    now = utcnow()
+    async with db.write_session() as tx:
+        tx.add(User(email="raw@example.com", role="admin", created_at=now, updated_at=now))
+        await tx.flush()
+        conn = await tx.connection()
+        (row,) = await raw.fetch_all(conn, stmt, {"email": "raw@example.com"})
+        (core,) = (await conn.execute(stmt, {"email": "raw@example.com"})).all()
+        assert row[0] == core[0]
+        assert row[0].replace(tzinfo=None) == now.replace(tzinfo=None)
+        await tx.rollback()
