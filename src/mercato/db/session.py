@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from mercato.config import Settings
+from mercato.core import refcache
 
 
 @dataclass
@@ -43,6 +44,9 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
     # The driver runs sqlite3 on the loop's thread (see sqlite_inline) and waits for locks
     # without blocking it: 30 s, as the busy timeout was.
     inline = make_url(url).set(drivername="sqlite+mercato_inline")
+    # One writer connection: BEGIN IMMEDIATE serializes writers anyway; queued in the pool they
+    # wait in order without polling the lock, and the connection's page cache stays warm (a
+    # connection drops its cache whenever another one committed).
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30} if immediate else {}
     engine = create_async_engine(inline, echo=echo, connect_args={"timeout": 30}, **pool)
 
@@ -55,7 +59,6 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
         cur.execute("PRAGMA busy_timeout=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA mmap_size=268435456")
         cur.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -87,6 +90,8 @@ def create_database(url: str, echo: bool = False) -> Database:
         raise ValueError(
             f"unsupported database URL {url!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://"
         )
+    for engine in {id(reader): reader, id(writer): writer}.values():
+        refcache.watch(engine)
     opts: dict[str, Any] = {"expire_on_commit": False}
     return Database(
         url=url,

@@ -17,6 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
 
+from mercato.core import refcache
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
@@ -156,13 +157,30 @@ async def compute_totals(
     return totals, include_tax
 
 
-async def _region_rates(tx: AsyncSession, region_id: str) -> list[dict[str, Any]]:
-    rate = shape(TaxRate)
-    table = TaxRate.__table__
-    rows = await tx.execute(
-        select(*[table.c[n] for n in rate.names]).where(table.c.region_id == region_id).order_by(table.c.id)
-    )
-    return [rate.make(row) for row in rows.all()]
+# The region's reference rows come from the in-process cache (core.refcache), not the tree.
+_REGION_REFERENCE: Tree = {"countries": {}, "payment_providers": {}}
+_CART_READ_TREE: Tree = {
+    **CART_TREE,
+    "region": {k: v for k, v in CART_TREE["region"].items() if k not in _REGION_REFERENCE},
+}
+_CART_READ_TREE_CUSTOMER: Tree = {**_CART_READ_TREE, "customer": {}}
+
+
+async def _region_reference(tx: AsyncSession, region_id: str) -> tuple[Any, Any, list[dict[str, Any]]]:
+    """(countries, payment providers, tax rates) of a region, as dict rows."""
+
+    async def load() -> tuple[Any, Any, list[dict[str, Any]]]:
+        found = await load_trees(tx, Region, [region_id], _REGION_REFERENCE)
+        rate = shape(TaxRate)
+        table = TaxRate.__table__
+        columns = [table.c[n] for n in rate.names]
+        rows = await tx.execute(select(*columns).where(table.c.region_id == region_id).order_by(table.c.id))
+        rates = [rate.make(row) for row in rows.all()]
+        if not found:
+            return [], [], rates
+        return found[0]["countries"], found[0]["payment_providers"], rates
+
+    return await refcache.cached(tx, ("region_reference", region_id), load)
 
 
 async def cart_json_view(
@@ -171,16 +189,20 @@ async def cart_json_view(
     """The cart as a dict tree with its totals, read with Core statements only (no ORM rows):
     for answers. Sees the transaction's flushed changes."""
     loaded = await load_trees(
-        tx, Cart, [cart_id], {**CART_TREE, "customer": {}} if with_customer else CART_TREE
+        tx, Cart, [cart_id], _CART_READ_TREE_CUSTOMER if with_customer else _CART_READ_TREE
     )
     if not loaded or loaded[0]["deleted_at"] is not None:
         raise not_found(f"Cart with {cart_id} was not found")
     data = loaded[0]
-    rates = await _region_rates(tx, data["region_id"])
+    countries, providers, rates = await _region_reference(tx, data["region_id"])
+    region = data["region"]
+    if region is not None:
+        region["countries"] = [dict(c) for c in countries]
+        region["payment_providers"] = [dict(p) for p in providers]
     totals, include_tax = await compute_totals(
         tx, data, force_taxes=force_taxes, region_has_rates=bool(rates)
     )
-    return CartView(data, totals, include_tax, rates, with_customer)
+    return CartView(data, totals, include_tax, list(rates), with_customer)
 
 
 async def reload_payment_sessions(tx: AsyncSession, view: CartView) -> None:

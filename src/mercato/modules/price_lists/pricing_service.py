@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core import refcache
 from mercato.core.clock import iso, utcnow
 from mercato.core.errors import not_found
 from mercato.modules.carts.models import Cart
@@ -183,7 +184,20 @@ async def _product_tax_rates(
     tx: AsyncSession, product_ids: Sequence[str], region_id: str, region_tax_rate: float | None
 ) -> dict[str, list[dict[str, Any]]]:
     """TaxProviderService.getRegionRatesForProduct: the region's rates attached to each product or
-    to its type (product's first, each rate once), else the region's default rate."""
+    to its type (product's first, each rate once), else the region's default rate. Kept in
+    core.refcache; every answer is a fresh copy (it ends up in JSON that callers may change)."""
+    ids = tuple(product_ids)
+    found = await refcache.cached(
+        tx,
+        ("price_tax_rates", region_id, region_tax_rate, ids),
+        lambda: _read_product_tax_rates(tx, ids, region_id, region_tax_rate),
+    )
+    return {pid: [dict(rate) for rate in rates] for pid, rates in found.items()}
+
+
+async def _read_product_tax_rates(
+    tx: AsyncSession, product_ids: Sequence[str], region_id: str, region_tax_rate: float | None
+) -> dict[str, list[dict[str, Any]]]:
     columns = (
         TaxRate.id,
         TaxRate.rate,

@@ -10,8 +10,6 @@ request commits), and stage Medusa's events in the same transaction.
 from __future__ import annotations
 
 import datetime
-import secrets
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,11 +17,11 @@ from typing import Any
 import orjson
 from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from ulid import ULID
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, present, relation_tree
 from mercato.core.query import DateFilter, apply_date_filter
@@ -460,18 +458,10 @@ async def list_tags_by_usage(tx: AsyncSession, take: int = 10) -> list[dict[str,
 
 # ---- writing: helpers ------------------------------------------------------------------------
 
-_last_id = [0]
-
-
 def new_id(prefix: str) -> str:
-    """Medusa's prefixed ULID, monotonic within the process: rows written together sort by id in
-    the order they were written (their timestamps are equal, see `_now`)."""
-    ms = int(time.time() * 1000)
-    value = (ms << 80) | secrets.randbits(80)
-    if value <= _last_id[0]:
-        value = _last_id[0] + 1
-    _last_id[0] = value
-    return f"{prefix}_{ULID.from_int(value)}"
+    """Medusa's prefixed ULID, monotonic within the process (core.ids): rows written together
+    sort by id in the order they were written (their timestamps are equal, see `_now`)."""
+    return generate_id(prefix)
 
 
 def _now(tx: AsyncSession) -> datetime.datetime:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core import refcache
 from mercato.modules.products.models import Product, ProductTaxRate, ProductTypeTaxRate, ProductVariant
 from mercato.modules.shipping.models import ShippingTaxRate
 from mercato.modules.taxes.models import TaxRate
@@ -27,19 +28,12 @@ def default_tax_line(region: Any) -> TaxLine:
     return _line(region.tax_rate, "default", "default")
 
 
-async def product_rates(
-    tx: AsyncSession, region: Any, product_ids: Iterable[str]
-) -> dict[str, list[TaxLine]]:
-    """getRegionRatesForProduct: per product, its own rates and its type's rates in the region
-    (unique by rate id, product rates first), else the region's default line."""
-    ids = sorted(set(product_ids))
-    if not ids:
-        return {}
+async def _product_rates(tx: AsyncSession, region_id: str, ids: list[str]) -> dict[str, list[TaxLine]]:
     found: dict[str, dict[str, TaxRate]] = {pid: {} for pid in ids}
     direct = await tx.execute(
         select(ProductTaxRate.product_id, TaxRate)
         .join(TaxRate, TaxRate.id == ProductTaxRate.rate_id)
-        .where(ProductTaxRate.product_id.in_(ids), TaxRate.region_id == region.id)
+        .where(ProductTaxRate.product_id.in_(ids), TaxRate.region_id == region_id)
         .order_by(TaxRate.created_at, TaxRate.id)
     )
     for product_id, rate in direct.all():
@@ -48,24 +42,30 @@ async def product_rates(
         select(Product.id, TaxRate)
         .join(ProductTypeTaxRate, ProductTypeTaxRate.product_type_id == Product.type_id)
         .join(TaxRate, TaxRate.id == ProductTypeTaxRate.rate_id)
-        .where(Product.id.in_(ids), TaxRate.region_id == region.id)
+        .where(Product.id.in_(ids), TaxRate.region_id == region_id)
         .order_by(TaxRate.created_at, TaxRate.id)
     )
     for product_id, rate in by_type.all():
         found[product_id].setdefault(rate.id, rate)
-    return {
-        pid: [_line(r.rate, r.name, r.code) for r in rates.values()] or [default_tax_line(region)]
-        for pid, rates in found.items()
-    }
+    return {pid: [_line(r.rate, r.name, r.code) for r in rates.values()] for pid, rates in found.items()}
 
 
-async def shipping_rates(
-    tx: AsyncSession, region: Any, shipping_option_ids: Iterable[str]
+async def product_rates(
+    tx: AsyncSession, region: Any, product_ids: Iterable[str]
 ) -> dict[str, list[TaxLine]]:
-    """getRegionRatesForShipping: the option's rates, else the region's default line."""
-    ids = sorted(set(shipping_option_ids))
+    """getRegionRatesForProduct: per product, its own rates and its type's rates in the region
+    (unique by rate id, product rates first), else the region's default line. The rates found
+    are kept in core.refcache (per region and product set: a cart's products are read at once)."""
+    ids = sorted(set(product_ids))
     if not ids:
         return {}
+    found = await refcache.cached(
+        tx, ("product_rates", region.id, tuple(ids)), lambda: _product_rates(tx, region.id, ids)
+    )
+    return {pid: list(found[pid]) or [default_tax_line(region)] for pid in ids}
+
+
+async def _shipping_rates(tx: AsyncSession, ids: list[str]) -> dict[str, list[TaxLine]]:
     found: dict[str, list[TaxLine]] = {oid: [] for oid in ids}
     rows = await tx.execute(
         select(ShippingTaxRate.shipping_option_id, TaxRate)
@@ -75,7 +75,19 @@ async def shipping_rates(
     )
     for option_id, rate in rows.all():
         found[option_id].append(_line(rate.rate, rate.name, rate.code))
-    return {oid: lines or [default_tax_line(region)] for oid, lines in found.items()}
+    return found
+
+
+async def shipping_rates(
+    tx: AsyncSession, region: Any, shipping_option_ids: Iterable[str]
+) -> dict[str, list[TaxLine]]:
+    """getRegionRatesForShipping: the option's rates, else the region's default line (the
+    rates found kept in core.refcache)."""
+    ids = sorted(set(shipping_option_ids))
+    if not ids:
+        return {}
+    found = await refcache.cached(tx, ("shipping_rates", tuple(ids)), lambda: _shipping_rates(tx, ids))
+    return {oid: list(found[oid]) or [default_tax_line(region)] for oid in ids}
 
 
 async def tax_lines_map(

@@ -1,0 +1,110 @@
+"""Reference rows that every cart read needs and that almost never change — a region's
+countries, payment providers and tax rates; the tax rates of products and shipping options —
+kept in memory between requests.
+
+A cart answer used to re-read them on every request (five statements of its ~ten). Shop
+configuration changes a few times a day; checkouts happen many times a second.
+
+Freshness:
+- In this process, every engine created by `mercato.db.session` reports a committed write to
+  one of the `WATCHED` tables (an INSERT/UPDATE/DELETE seen by its statement listener, ORM or
+  Core or `db.raw`): the cache's generation moves on when the transaction commits and once more
+  when its connection goes back to the pool (a read that ran between the two saw the old rows
+  and is dropped too). Entries of an older generation are never served.
+- Another process (a second server, the CLI) cannot tell us: entries also expire after `TTL`
+  seconds.
+
+Values are shared: callers copy what they hand out for mutation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+T = TypeVar("T")
+
+TTL = 2.0
+WATCHED = frozenset(
+    {
+        "country",
+        "payment_provider",
+        "product",
+        "product_tax_rate",
+        "product_type_tax_rate",
+        "region",
+        "region_payment_providers",
+        "shipping_option",
+        "shipping_tax_rate",
+        "tax_rate",
+    }
+)
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_DIRTY = "mercato_refcache_dirty"
+
+_generation = 0
+_entries: dict[Hashable, tuple[int, float, Any]] = {}
+_MAX_ENTRIES = 20_000
+
+
+def _bump() -> None:
+    global _generation
+    _generation += 1
+    _entries.clear()
+
+
+def watch(engine: AsyncEngine) -> None:
+    """Report this engine's committed writes to the watched tables."""
+    sync = engine.sync_engine
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement[:1] in "IUDiud" or statement[:2].isspace():
+            found = _WRITE.match(statement)
+            if found is not None and found.group(1).lower() in WATCHED:
+                conn.info[_DIRTY] = True
+
+    def committed(conn: Any) -> None:
+        if conn.info.get(_DIRTY):
+            conn.info[_DIRTY] = "committed"
+            _bump()
+
+    def rolled_back(conn: Any) -> None:
+        conn.info.pop(_DIRTY, None)
+
+    def checked_in(dbapi_conn: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_DIRTY, None) == "committed":
+            _bump()
+
+    event.listen(sync, "before_cursor_execute", seen)
+    event.listen(sync, "commit", committed)
+    event.listen(sync, "rollback", rolled_back)
+    event.listen(sync.pool, "checkin", checked_in)
+
+
+def invalidate() -> None:
+    """Forget everything (a change made behind the engines' back, e.g. a migration)."""
+    _bump()
+
+
+async def cached(tx: AsyncSession, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    """The value for `key`, loaded by `load()` when absent, stale or of an older generation.
+    A transaction that wrote a watched table itself reads afresh (its rows are not committed)."""
+    conn = await tx.connection()
+    if conn.sync_connection is not None and conn.sync_connection.info.get(_DIRTY):
+        return await load()
+    now = time.monotonic()
+    found = _entries.get(key)
+    if found is not None and found[0] == _generation and now - found[1] < TTL:
+        return found[2]  # type: ignore[no-any-return]
+    generation = _generation
+    value = await load()
+    if generation == _generation:  # nothing committed meanwhile: the rows read are current
+        if len(_entries) >= _MAX_ENTRIES:
+            _entries.clear()
+        _entries[key] = (generation, now, value)
+    return value

@@ -1,0 +1,51 @@
+"""A cart's region reference rows (countries, providers, tax rates) and product/shipping tax rates
+come from an in-process cache (core.refcache); a committed change is seen by the next request."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import text
+
+from mercato.core import refcache
+from mercato.db.session import Database
+from tests.modules.carts.conftest import Shop
+from tests.modules.carts.test_store_carts import new_cart
+
+
+async def test_a_new_tax_rate_and_country_show_on_the_next_cart_read(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop
+) -> None:
+    cart = await new_cart(client, region_id=shop.eu, items=[{"variant_id": shop.small, "quantity": 1}])
+    before = (await client.get(f"/store/carts/{cart['id']}")).json()["cart"]
+    assert before["region"]["tax_rates"] == []
+    item_tax = before["items"][0]["tax_total"]
+
+    res = await admin.post(
+        "/admin/tax-rates",
+        json={"region_id": shop.eu, "name": "reduced", "code": "R", "rate": 5, "products": [shop.product]},
+    )
+    assert res.status_code == 200, res.text
+    res = await admin.post(f"/admin/regions/{shop.eu}/countries", json={"country_code": "es"})
+    assert res.status_code == 200, res.text
+
+    after = (await client.get(f"/store/carts/{cart['id']}")).json()["cart"]
+    assert [r["name"] for r in after["region"]["tax_rates"]] == ["reduced"]
+    assert "es" in {c["iso_2"] for c in after["region"]["countries"]}
+    # the product's own 5 % replaces the region's 20 %
+    assert after["items"][0]["tax_total"] == round(item_tax / 4)
+
+
+async def test_only_committed_reference_writes_move_the_generation(db: Database, shop: Shop) -> None:
+    start = refcache._generation
+    async with db.write_session() as tx:
+        await tx.execute(text("UPDATE tax_rate SET name = name WHERE 1 = 0"))
+        await tx.rollback()
+    assert refcache._generation == start
+    async with db.write_session() as tx:
+        await tx.execute(text("UPDATE cart SET email = email WHERE 1 = 0"))
+        await tx.commit()
+    assert refcache._generation == start
+    async with db.write_session() as tx:
+        await tx.execute(text("UPDATE tax_rate SET name = name WHERE 1 = 0"))
+        await tx.commit()
+    assert refcache._generation > start
