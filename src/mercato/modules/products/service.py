@@ -458,6 +458,7 @@ async def list_tags_by_usage(tx: AsyncSession, take: int = 10) -> list[dict[str,
 
 # ---- writing: helpers ------------------------------------------------------------------------
 
+
 def new_id(prefix: str) -> str:
     """Medusa's prefixed ULID, monotonic within the process (core.ids): rows written together
     sort by id in the order they were written (their timestamps are equal, see `_now`)."""
