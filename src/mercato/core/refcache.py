@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from mercato.db import raw
+
 T = TypeVar("T")
 
 TTL = 2.0
@@ -94,7 +96,7 @@ def invalidate() -> None:
 async def cached(tx: AsyncSession, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
     """The value for `key`, loaded by `load()` when absent, stale or of an older generation.
     A transaction that wrote a watched table itself reads afresh (its rows are not committed)."""
-    conn = await tx.connection()
+    conn = await raw.connection(tx)
     if conn.sync_connection is not None and conn.sync_connection.info.get(_DIRTY):
         return await load()
     now = time.monotonic()

@@ -397,8 +397,7 @@ async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tr
     pk_col = root.table.c[root.pk]
     # Core statements on the session's connection (its transaction): no ORM result machinery;
     # pending ORM changes are flushed first, as an ORM query would autoflush them
-    await tx.flush()
-    conn = await tx.connection()
+    conn = await raw.flushed(tx)
     pg = _is_pg(conn)
     by_ids = level.by_ids.get(pg)
     if by_ids is None:

@@ -27,7 +27,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from mercato.db import sqlite_inline
 
@@ -40,6 +41,7 @@ class _Plan:
     __slots__ = (
         "binds",
         "columns",
+        "constants",
         "dialect",
         "empty",
         "expanding",
@@ -61,6 +63,8 @@ class _Plan:
             for b in compiled.binds.values()
             if compiled.bind_names.get(b) in self.expanding
         }
+        # values built into the statement (LIMIT 1, literals compared to): bound as compiled
+        self.constants = {n: b.effective_value for n, b in compiled.binds.items() if not b.required}
         self.binds: dict[str, Any] = {k: v for k, v in compiled._bind_processors.items() if v is not None}
         self.dialect = dialect
         self.columns = [col.type for col in compiled._result_columns]
@@ -74,7 +78,7 @@ class _Plan:
         args: list[Any] = []
         sizes: dict[str, int] = {}
         for name in self.names:
-            value = params[name]
+            value = params[name] if name in params else self.constants[name]
             proc = self.binds.get(name)
             if name in self.expanding:
                 values = list(value)
@@ -193,3 +197,65 @@ async def execute(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -
     """Run a kept INSERT/UPDATE/DELETE; the number of rows it matched."""
     _records, count, _plan_ = await _run(conn, stmt, params)
     return count
+
+
+# ---- on a session --------------------------------------------------------------------------
+
+
+async def flushed(tx: AsyncSession) -> AsyncConnection:
+    """connection(tx) after pending ORM changes were flushed, as the ORM's autoflush would."""
+    session = tx.sync_session
+    if session.new or session.deleted or session.dirty:
+        await tx.flush()
+    return await connection(tx)
+
+
+async def connection(tx: AsyncSession) -> AsyncConnection:
+    """The session's connection (its transaction begun), remembered for the transaction: asking
+    the session each time costs a greenlet switch."""
+    trans = tx.sync_session.get_transaction()
+    found = tx.info.get(_CONN)
+    if found is not None and trans is not None and found[0] is trans:
+        return found[1]  # type: ignore[no-any-return]
+    conn = await tx.connection()
+    tx.info[_CONN] = (tx.sync_session.get_transaction(), conn)
+    return conn
+
+
+_CONN = "mercato_raw_connection"
+_WRITES: dict[tuple[Any, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _write_statement(table: Any, kind: str, keys: tuple[str, ...], where: tuple[str, ...]) -> Any:
+    key = (table, kind, keys, where)
+    stmt = _WRITES.get(key)
+    if stmt is None:
+        if kind == "insert":
+            stmt = table.insert().values({k: bindparam(k) for k in keys})
+        else:
+            conditions = [table.c[w] == bindparam(f"w_{w}") for w in where]
+            stmt = table.update().where(*conditions).values({k: bindparam(k) for k in keys})
+        _WRITES[key] = stmt
+    return stmt
+
+
+async def insert_row(tx: AsyncSession, table: Any, values: Mapping[str, Any]) -> None:
+    """INSERT one row of a Core table (every value given: no ORM defaults run here)."""
+    stmt = _write_statement(table, "insert", tuple(values), ())
+    await execute(await flushed(tx), stmt, values)
+
+
+async def update_where(
+    tx: AsyncSession, table: Any, where: Mapping[str, Any], values: Mapping[str, Any]
+) -> int:
+    """UPDATE `table` SET values WHERE each `where` column equals its value; rows matched."""
+    stmt = _write_statement(table, "update", tuple(values), tuple(where))
+    params = dict(values)
+    for name, value in where.items():
+        params[f"w_{name}"] = value
+    return await execute(await flushed(tx), stmt, params)
+
+
+async def rows(tx: AsyncSession, stmt: Any, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
+    """fetch_all on the session's connection, pending ORM changes flushed first."""
+    return await fetch_all(await flushed(tx), stmt, params or {})

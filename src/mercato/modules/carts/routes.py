@@ -10,12 +10,15 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, Request, Response
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from mercato.core.clock import utcnow
 from mercato.core.http import Tx, ok
+from mercato.core.ids import generate_id
 from mercato.core.query import RetrieveParams, params
 from mercato.core.routing import public_router
 from mercato.core.validation import body_or_empty
+from mercato.db import raw
 from mercato.modules.carts import service
 from mercato.modules.carts.schemas import (
     StorePostCartReq,
@@ -53,37 +56,48 @@ async def _answer(tx: Tx, cart_id: str) -> Response:
     return ok(await service.cart_response(tx, cart_id))
 
 
+_KEY_TABLE = IdempotencyKey.__table__
+_KEY = select(
+    _KEY_TABLE.c.id, _KEY_TABLE.c.recovery_point, _KEY_TABLE.c.response_code, _KEY_TABLE.c.response_body
+).where(_KEY_TABLE.c.idempotency_key == bindparam("key"))
+
+
 async def _idempotent(
     request: Request, tx: Tx, cart_id: str, work: Callable[[], Awaitable[dict[str, Any]]]
 ) -> Response:
     """initializeIdempotencyRequest + the route's recovery points. A known `Idempotency-Key` whose
     work finished replays the stored answer; an unknown or missing one gets a fresh key (Medusa
     ignores a key it did not issue). Key, work and stored answer commit together, so a failed
-    request leaves nothing behind."""
+    request leaves nothing behind (a new key is written once, finished)."""
     header_key = request.headers.get("idempotency-key") or ""
-    key: IdempotencyKey | None = None
-    if header_key:
-        key = (
-            await tx.execute(select(IdempotencyKey).where(IdempotencyKey.idempotency_key == header_key))
-        ).scalar_one_or_none()
-    if key is None:
-        key = IdempotencyKey(
-            idempotency_key=str(uuid.uuid4()),
-            request_method=request.method,
-            request_params={"id": cart_id},
-            request_path=request.url.path.removeprefix("/store/carts"),
-        )
-        tx.add(key)
-        await tx.flush()
-    if key.recovery_point != "finished":
+    found = await raw.rows(tx, _KEY, {"key": header_key}) if header_key else []
+    if found and found[0][1] == "finished":
+        key, status, body = header_key, found[0][2] or 200, found[0][3]
+    else:
         body = await work()
-        key.recovery_point = "finished"
-        key.response_code = 200
-        key.response_body = body
-        await tx.flush()
-    response = ok(key.response_body, status_code=key.response_code or 200)
+        status = 200
+        finished = {"recovery_point": "finished", "response_code": status, "response_body": body}
+        if found:
+            key = header_key
+            await raw.update_where(tx, _KEY_TABLE, {"id": found[0][0]}, finished)
+        else:
+            key = str(uuid.uuid4())
+            await raw.insert_row(
+                tx,
+                _KEY_TABLE,
+                {
+                    "id": generate_id(IdempotencyKey.__id_prefix__ or "ikey"),
+                    "idempotency_key": key,
+                    "created_at": utcnow(),
+                    "request_method": request.method,
+                    "request_params": {"id": cart_id},
+                    "request_path": request.url.path.removeprefix("/store/carts"),
+                    **finished,
+                },
+            )
+    response = ok(body, status_code=status)
     response.headers["Access-Control-Expose-Headers"] = "Idempotency-Key"
-    response.headers["Idempotency-Key"] = key.idempotency_key
+    response.headers["Idempotency-Key"] = key
     return response
 
 

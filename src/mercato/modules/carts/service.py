@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
@@ -21,8 +21,10 @@ from mercato.core import refcache
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
 from mercato.core.present import Tree, load_options, relation_tree
 from mercato.core.rows import load_trees, shape
+from mercato.db import raw
 from mercato.modules.carts.models import (
     Cart,
     CustomShippingOption,
@@ -381,29 +383,48 @@ def _region_codes(region: Region) -> list[str]:
     return [c.iso_2 for c in region.countries]
 
 
-async def validated_sales_channel(tx: AsyncSession, sales_channel_id: str | None) -> SalesChannel:
+_REGION_ALIVE = select(Region.id).where(Region.id == bindparam("id"), Region.deleted_at.is_(None))
+
+
+async def region_country_codes(tx: AsyncSession, region_id: str) -> list[str]:
+    """The region's country codes (RegionService.retrieve's not-found refusal for an unknown or
+    deleted region)."""
+    if not await raw.rows(tx, _REGION_ALIVE, {"id": region_id}):
+        raise not_found(f"Region with {region_id} was not found")
+    countries, _providers, _rates = await _region_reference(tx, region_id)
+    return [c["iso_2"] for c in countries]
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    id: str
+    name: str
+    is_disabled: bool
+
+
+_CHANNEL_COLUMNS = (SalesChannel.id, SalesChannel.name, SalesChannel.is_disabled)
+_CHANNEL = select(*_CHANNEL_COLUMNS).where(
+    SalesChannel.id == bindparam("id"), SalesChannel.deleted_at.is_(None)
+)
+_DEFAULT_CHANNEL = (
+    select(*_CHANNEL_COLUMNS)
+    .join(Store, Store.default_sales_channel_id == SalesChannel.id)
+    .where(SalesChannel.deleted_at.is_(None))
+    .limit(1)
+)
+
+
+async def validated_sales_channel(tx: AsyncSession, sales_channel_id: str | None) -> ChannelRow:
     """CartService.getValidatedSalesChannel: the given channel, else the store's default."""
     if sales_channel_id is not None:
-        channel = (
-            await tx.execute(
-                select(SalesChannel).where(
-                    SalesChannel.id == sales_channel_id, SalesChannel.deleted_at.is_(None)
-                )
-            )
-        ).scalar_one_or_none()
-        if channel is None:
+        found = await raw.rows(tx, _CHANNEL, {"id": sales_channel_id})
+        if not found:
             raise not_found(f"Sales channel with id: {sales_channel_id} was not found")
     else:
-        channel = (
-            await tx.execute(
-                select(SalesChannel)
-                .join(Store, Store.default_sales_channel_id == SalesChannel.id)
-                .where(SalesChannel.deleted_at.is_(None))
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-        if channel is None:
+        found = await raw.rows(tx, _DEFAULT_CHANNEL)
+        if not found:
             raise invalid_data("The store has no default sales channel")
+    channel = ChannelRow(found[0][0], found[0][1], bool(found[0][2]))
     if channel.is_disabled:
         raise invalid_data(f'Unable to assign the cart to a disabled Sales Channel "{channel.name}"')
     return channel
@@ -435,10 +456,11 @@ async def _delete_shipping_methods(tx: AsyncSession, method_ids: Sequence[str]) 
     await tx.execute(delete(ShippingMethod).where(ShippingMethod.id.in_(method_ids)))
 
 
+_METHOD_IDS = select(ShippingMethod.id).where(ShippingMethod.cart_id == bindparam("cart_id"))
+
+
 async def _cart_method_ids(tx: AsyncSession, cart_id: str) -> list[str]:
-    return list(
-        (await tx.execute(select(ShippingMethod.id).where(ShippingMethod.cart_id == cart_id))).scalars()
-    )
+    return [row[0] for row in await raw.rows(tx, _METHOD_IDS, {"cart_id": cart_id})]
 
 
 async def _delete_items(tx: AsyncSession, item_ids: Sequence[str]) -> None:
@@ -452,6 +474,17 @@ async def _delete_items(tx: AsyncSession, item_ids: Sequence[str]) -> None:
 _ADJUST_TREE: Tree = relation_tree(["items.variant.product", "items.adjustments", "discounts.rule", "region"])
 
 
+_HAS_DISCOUNT = (
+    select(t_cart_discounts.c.discount_id).where(t_cart_discounts.c.cart_id == bindparam("cart_id")).limit(1)
+)
+_DROP_DISCOUNT_ADJUSTMENTS = delete(LineItemAdjustment).where(
+    LineItemAdjustment.item_id.in_(
+        select(LineItem.id).where(LineItem.cart_id == bindparam("cart_id"), LineItem.is_return.is_not(True))
+    ),
+    LineItemAdjustment.discount_id.is_not(None),
+)
+
+
 async def refresh_adjustments(tx: AsyncSession, cart_id: str, *, reload: bool = True) -> None:
     """CartService.refreshAdjustments_: drop the discount adjustments of the non-return items and
     create them anew for the cart's discounts.
@@ -459,27 +492,11 @@ async def refresh_adjustments(tx: AsyncSession, cart_id: str, *, reload: bool = 
     `reload=False` (the caller uses no loaded relation of the cart afterwards): a cart without
     discounts only loses its items' discount adjustments, in one statement, without reading the
     cart (no discount: no adjustment is created)."""
-    await tx.flush()
     if not reload:
-        has_discount = (
-            await tx.execute(
-                select(t_cart_discounts.c.discount_id).where(t_cart_discounts.c.cart_id == cart_id).limit(1)
-            )
-        ).first()
-        if has_discount is None:
-            await tx.execute(
-                delete(LineItemAdjustment)
-                .where(
-                    LineItemAdjustment.item_id.in_(
-                        select(LineItem.id).where(
-                            LineItem.cart_id == cart_id, LineItem.is_return.is_not(True)
-                        )
-                    ),
-                    LineItemAdjustment.discount_id.is_not(None),
-                )
-                .execution_options(synchronize_session=False)
-            )
+        if not await raw.rows(tx, _HAS_DISCOUNT, {"cart_id": cart_id}):
+            await raw.execute(await raw.flushed(tx), _DROP_DISCOUNT_ADJUSTMENTS, {"cart_id": cart_id})
             return
+    await tx.flush()
     cart: Any = await _cart_row(tx, cart_id, _ADJUST_TREE)
     await cart_rules.refresh_adjustments(tx, cart, cart.discounts)
 
@@ -489,18 +506,18 @@ def _updated(tx: AsyncSession, cart_id: str) -> None:
 
 
 async def _touch(tx: AsyncSession, cart_id: str) -> None:
-    await tx.execute(update(Cart).where(Cart.id == cart_id).values(updated_at=utcnow()))
+    await raw.update_where(tx, Cart.__table__, {"id": cart_id}, {"updated_at": utcnow()})
+
+
+_HAS_SESSION = select(PaymentSession.id).where(PaymentSession.cart_id == bindparam("cart_id")).limit(1)
 
 
 async def sync_payment_sessions(tx: AsyncSession, cart_id: str, *, has_sessions: bool | None = None) -> None:
     """What the store cart routes do after a change: a cart with payment sessions gets them set
     anew for its new total (CartService.setPaymentSessions, owned by the payments module).
     `has_sessions`: what the caller already knows (read in this transaction), else one query."""
-    await tx.flush()
     if has_sessions is None:
-        has_sessions = (
-            await tx.execute(select(PaymentSession.id).where(PaymentSession.cart_id == cart_id).limit(1))
-        ).first() is not None
+        has_sessions = bool(await raw.rows(tx, _HAS_SESSION, {"cart_id": cart_id}))
     if not has_sessions:
         return
     from mercato.modules.payments.cart_sessions import set_payment_sessions
@@ -527,30 +544,46 @@ async def _variant_price(
     return (await price_variants(tx, [variant_id], ctx)).get(variant_id, {})
 
 
+class _VariantRow(NamedTuple):
+    id: str
+    title: str | None
+    product_id: str
+    inventory_quantity: int
+    allow_backorder: bool
+    manage_inventory: bool
+    product_title: str | None
+    thumbnail: str | None
+    discountable: bool
+    is_giftcard: bool
+
+
+# the variant's stock columns and the product columns a line copies
+_LINE_VARIANTS = (
+    select(
+        ProductVariant.id,
+        ProductVariant.title,
+        ProductVariant.product_id,
+        ProductVariant.inventory_quantity,
+        ProductVariant.allow_backorder,
+        ProductVariant.manage_inventory,
+        Product.title.label("product_title"),
+        Product.thumbnail,
+        Product.discountable,
+        Product.is_giftcard,
+    )
+    .join(Product, Product.id == ProductVariant.product_id)
+    .where(ProductVariant.id.in_(bindparam("ids", expanding=True)), ProductVariant.deleted_at.is_(None))
+)
+
+
 async def generate_lines(
     tx: AsyncSession, lines: Sequence[NewLine], region_id: str, customer_id: str | None
 ) -> list[dict[str, Any]]:
     """LineItemService.generate: a line item (unsaved values) per requested variant."""
-    ids = [line.variant_id for line in lines]
-    # one Core statement: the variant's stock columns and the product columns a line copies
-    rows = await tx.execute(
-        select(
-            ProductVariant.id,
-            ProductVariant.title,
-            ProductVariant.product_id,
-            ProductVariant.inventory_quantity,
-            ProductVariant.allow_backorder,
-            ProductVariant.manage_inventory,
-            Product.title.label("product_title"),
-            Product.thumbnail,
-            Product.discountable,
-            Product.is_giftcard,
-        )
-        .join(Product, Product.id == ProductVariant.product_id)
-        .where(ProductVariant.id.in_(ids), ProductVariant.deleted_at.is_(None))
-    )
-    variants = {row.id: row for row in rows}
-    missing = [v for v in dict.fromkeys(ids) if v not in variants]
+    ids = list(dict.fromkeys(line.variant_id for line in lines))
+    found = await raw.rows(tx, _LINE_VARIANTS, {"ids": ids})
+    variants = {row[0]: _VariantRow(*row) for row in found}
+    missing = [v for v in ids if v not in variants]
     if missing:
         raise invalid_data(
             f"Unable to generate the line items, some variant has not been found: {', '.join(missing)}"
@@ -590,19 +623,41 @@ def _covers(variant: Any, quantity: int) -> bool:
     return variant.inventory_quantity >= quantity
 
 
-async def _cart_keys(tx: AsyncSession, cart_id: str) -> Any:
+class _CartKeys(NamedTuple):
+    id: str
+    region_id: str
+    customer_id: str | None
+    sales_channel_id: str | None
+
+
+_CART_KEYS = (
+    select(Cart.id, Cart.region_id, Cart.customer_id, Cart.sales_channel_id)
+    .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
+    .with_for_update(of=Cart)
+)
+_IN_CHANNEL = select(ProductSalesChannel.product_id).where(
+    ProductSalesChannel.product_id.in_(bindparam("ids", expanding=True)),
+    ProductSalesChannel.sales_channel_id == bindparam("channel"),
+)
+_MERGEABLE = select(LineItem.id, LineItem.variant_id, LineItem.quantity, LineItem.metadata_).where(
+    LineItem.cart_id == bindparam("cart_id"),
+    LineItem.variant_id.in_(bindparam("variants", expanding=True)),
+    LineItem.should_merge.is_(True),
+)
+
+
+async def _cart_keys(tx: AsyncSession, cart_id: str) -> _CartKeys:
     """The cart's id, region, customer and sales channel (one Core row), the row taken for the
     transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
-    row = (
-        await tx.execute(
-            select(Cart.id, Cart.region_id, Cart.customer_id, Cart.sales_channel_id)
-            .where(Cart.id == cart_id, Cart.deleted_at.is_(None))
-            .with_for_update(of=Cart)
-        )
-    ).first()
-    if row is None:
+    found = await raw.rows(tx, _CART_KEYS, {"id": cart_id})
+    if not found:
         raise not_found(f"Cart with {cart_id} was not found")
-    return row
+    return _CartKeys(*found[0])
+
+
+def _line_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A line's values by column name (the ORM attribute `metadata_` is the column `metadata`)."""
+    return {("metadata" if k == "metadata_" else k): v for k, v in values.items() if not k.startswith("_")}
 
 
 async def add_or_update_lines(
@@ -613,39 +668,26 @@ async def add_or_update_lines(
     if cart is None or cart.id != cart_id:
         cart = await _cart_keys(tx, cart_id)
     if cart.sales_channel_id:
-        product_ids = {line["_product_id"] for line in lines}
-        in_channel = set(
-            (
-                await tx.execute(
-                    select(ProductSalesChannel.product_id).where(
-                        ProductSalesChannel.product_id.in_(product_ids),
-                        ProductSalesChannel.sales_channel_id == cart.sales_channel_id,
-                    )
-                )
-            ).scalars()
-        )
+        product_ids = list({line["_product_id"] for line in lines})
+        found = await raw.rows(tx, _IN_CHANNEL, {"ids": product_ids, "channel": cart.sales_channel_id})
+        in_channel = {row[0] for row in found}
         invalid = [line["title"] for line in lines if line["_product_id"] not in in_channel]
         if invalid:
             raise invalid_data(
                 f"The products [{' - '.join(invalid)}] must belongs to the sales channel on which "
                 "the cart has been created."
             )
-    existing_rows = (
-        await tx.execute(
-            select(LineItem).where(
-                LineItem.cart_id == cart_id,
-                LineItem.variant_id.in_([line["variant_id"] for line in lines]),
-                LineItem.should_merge.is_(True),
-            )
-        )
-    ).scalars()
-    existing = {row.variant_id: row for row in existing_rows}
+    variant_ids = list(dict.fromkeys(line["variant_id"] for line in lines))
+    mergeable = await raw.rows(tx, _MERGEABLE, {"cart_id": cart_id, "variants": variant_ids})
+    # (id, quantity, metadata) of the cart's mergeable line per variant
+    existing = {row[1]: (row[0], row[2], row[3]) for row in mergeable}
+    table = LineItem.__table__
     for line in lines:
         variant = line["_variant"]
         current = existing.get(line["variant_id"]) if line["should_merge"] else None
-        if current is not None and (current.metadata_ or {}) != (line["metadata_"] or {}):
+        if current is not None and (current[2] or {}) != (line["metadata_"] or {}):
             current = None
-        quantity = line["quantity"] + (current.quantity if current is not None else 0)
+        quantity = line["quantity"] + (current[1] if current is not None else 0)
         if quantity < 1:
             # Medusa lets the database refuse it (a 500); Mercato answers 400
             raise invalid_data("quantity must be greater than 0")
@@ -655,17 +697,25 @@ async def add_or_update_lines(
                 f"Variant with id: {variant.id} does not have the required inventory",
                 INSUFFICIENT_INVENTORY,
             )
+        now = utcnow()
         if current is not None:
-            current.quantity = quantity
-            current.has_shipping = False
+            changes: dict[str, Any] = {"quantity": quantity, "has_shipping": False, "updated_at": now}
             pricing = await _variant_price(tx, variant.id, quantity, cart.region_id, cart.customer_id)
             if pricing.get("calculated_price") is not None:
-                current.unit_price = pricing["calculated_price"]
+                changes["unit_price"] = pricing["calculated_price"]
+            await raw.update_where(tx, table, {"id": current[0]}, changes)
+            existing[line["variant_id"]] = (current[0], quantity, current[2])
         else:
-            values = {k: v for k, v in line.items() if not k.startswith("_")}
-            tx.add(LineItem(**values, has_shipping=False, cart_id=cart_id))
-    await tx.flush()
-    await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
+            row = _line_columns(line)
+            row.update(
+                id=generate_id(LineItem.__id_prefix__ or "item"),
+                has_shipping=False,
+                cart_id=cart_id,
+                created_at=now,
+                updated_at=now,
+            )
+            await raw.insert_row(tx, table, row)
+    await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
     await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
     await refresh_adjustments(tx, cart_id, reload=False)
     _updated(tx, cart_id)
@@ -790,8 +840,7 @@ async def create_cart(
         customer = await _customer(tx, customer_id)
         cart.customer_id = customer.id
         cart.email = customer.email
-    region = await _region(tx, region_id)
-    codes = _region_codes(region)
+    codes = await region_country_codes(tx, region_id)
     shipping: Address | None = None
     if data.country_code:
         code = data.country_code.lower()
@@ -833,7 +882,7 @@ _UPDATE_TREE: Tree = relation_tree(
 
 
 # what update_cart reads when the body changes none of _WHOLE_TREE_FIELDS
-_CONTACT_TREE: Tree = relation_tree(["region.countries", "payment_sessions"])
+_CONTACT_TREE: Tree = relation_tree(["payment_sessions"])
 _WHOLE_TREE_FIELDS = frozenset(
     {"customer_id", "region_id", "country_code", "sales_channel_id", "discounts", "gift_cards"}
 )
@@ -842,7 +891,7 @@ _WHOLE_TREE_FIELDS = frozenset(
 async def _reprice_items(tx: AsyncSession, cart: Any, region_id: str, customer_id: str | None) -> None:
     """CartService.updateUnitPrices_: each item at its price in the region/for the customer; an item
     whose variant has no price there is removed."""
-    await _region(tx, region_id)
+    await region_country_codes(tx, region_id)
     for item in list(cart.items):
         if not item.variant_id:
             continue
@@ -905,9 +954,8 @@ async def _set_region(tx: AsyncSession, cart: Any, region_id: str, country_code:
     """CartService.setRegion_."""
     if cart.completed_at or cart.payment_authorized_at:
         raise not_allowed("Cannot change the region of a completed cart")
-    region = await _region(tx, region_id)
-    codes = _region_codes(region)
-    cart.region_id = region.id
+    codes = await region_country_codes(tx, region_id)
+    cart.region_id = region_id
     current = await tx.get(Address, cart.shipping_address_id) if cart.shipping_address_id else None
     if country_code is not None:
         code = country_code.lower()
@@ -1079,10 +1127,7 @@ async def update_cart(
     if "billing_address" in fields:
         await _set_address(tx, cart, "billing", data.billing_address, None)
     if "shipping_address" in fields:
-        region = cart.region  # _UPDATE_TREE: the cart's region with its countries, read afresh
-        if region is None or region.deleted_at is not None or region.id != cart.region_id:
-            region = await _region(tx, cart.region_id)
-        codes = _region_codes(region)
+        codes = await region_country_codes(tx, cart.region_id)
         await _set_address(tx, cart, "shipping", data.shipping_address, codes)
     if data.sales_channel_id is not None and data.sales_channel_id != cart.sales_channel_id:
         channel = await validated_sales_channel(tx, data.sales_channel_id)
@@ -1192,17 +1237,13 @@ async def remove_discount(tx: AsyncSession, cart_id: str, code: str) -> None:
 # ---- shipping --------------------------------------------------------------------------------
 
 
-async def _option(tx: AsyncSession, option_id: str) -> ShippingOption:
-    option = (
-        await tx.execute(
-            select(ShippingOption)
-            .where(ShippingOption.id == option_id, ShippingOption.deleted_at.is_(None))
-            .options(*load_options(ShippingOption, {"requirements": {}}))
-        )
-    ).scalar_one_or_none()
-    if option is None:
+async def _option(tx: AsyncSession, option_id: str) -> Any:
+    """The shipping option (with its requirements) as attribute rows."""
+    found = await load_trees(tx, ShippingOption, [option_id], {"requirements": {}})
+    if not found or found[0]["deleted_at"] is not None:
         raise not_found(f"Shipping Option with {option_id} was not found")
-    return option
+    row = found[0]
+    return SimpleNamespace(**{**row, "requirements": [SimpleNamespace(**r) for r in row["requirements"]]})
 
 
 def check_cart_option(option: Any, region_id: str, totals: T.Totals) -> bool:
@@ -1223,16 +1264,14 @@ def check_cart_option(option: Any, region_id: str, totals: T.Totals) -> bool:
     raise not_allowed("The Cart does not satisfy the shipping option's requirements")
 
 
-async def _custom_options(tx: AsyncSession, cart_id: str) -> list[CustomShippingOption]:
-    return list(
-        (
-            await tx.execute(
-                select(CustomShippingOption).where(
-                    CustomShippingOption.cart_id == cart_id, CustomShippingOption.deleted_at.is_(None)
-                )
-            )
-        ).scalars()
-    )
+_CUSTOM_OPTIONS = select(CustomShippingOption.shipping_option_id, CustomShippingOption.price).where(
+    CustomShippingOption.cart_id == bindparam("cart_id"), CustomShippingOption.deleted_at.is_(None)
+)
+
+
+async def _custom_options(tx: AsyncSession, cart_id: str) -> list[tuple[str, int]]:
+    """(shipping option id, price) of the cart's custom shipping options."""
+    return [(row[0], row[1]) for row in await raw.rows(tx, _CUSTOM_OPTIONS, {"cart_id": cart_id})]
 
 
 async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any]) -> None:
@@ -1244,35 +1283,36 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
     cart = view.cart
     had_sessions = bool(cart["payment_sessions"])
     customs = await _custom_options(tx, cart_id)
-    custom = next((c for c in customs if c.shipping_option_id == option_id), None)
+    custom = next((c for c in customs if c[0] == option_id), None)
     if customs and custom is None:
         raise invalid_data("Wrong shipping option")
     option = await _option(tx, option_id)
     if custom is None:
         check_cart_option(option, cart["region_id"], view.totals)
     validated = validate_fulfillment_data(option, data)
-    price = custom.price if custom is not None else (option.amount or 0)
-    method = ShippingMethod(
-        shipping_option_id=option.id,
-        data=validated,
-        price=price,
-        includes_tax=bool(option.includes_tax),
-        cart_id=cart_id,
-    )
+    price = custom[1] if custom is not None else (option.amount or 0)
     methods = cart["shipping_methods"]
     same_profile = [m["id"] for m in methods if m["shipping_option"]["profile_id"] == option.profile_id]
     await _delete_shipping_methods(tx, same_profile)
-    tx.add(method)
-    await tx.flush()
+    await raw.insert_row(
+        tx,
+        ShippingMethod.__table__,
+        {
+            "id": generate_id(ShippingMethod.__id_prefix__ or "sm"),
+            "shipping_option_id": option.id,
+            "data": validated,
+            "price": price,
+            "includes_tax": bool(option.includes_tax),
+            "cart_id": cart_id,
+        },
+    )
     profiles = {m["shipping_option"]["profile_id"] for m in methods if m["id"] not in same_profile}
     profiles.add(option.profile_id)
     for item in cart["items"]:
         profile_id = _profile_of(item)
         has_shipping = True if not profile_id else profile_id in profiles
         if item["has_shipping"] != has_shipping:
-            await tx.execute(
-                update(LineItem).where(LineItem.id == item["id"]).values(has_shipping=has_shipping)
-            )
+            await raw.update_where(tx, LineItem.__table__, {"id": item["id"]}, {"has_shipping": has_shipping})
     if any(d["rule"] is not None and d["rule"]["type"] == "free_shipping" for d in cart["discounts"]):
         await _free_shipping(tx, cart_id)
     await _touch(tx, cart_id)
@@ -1288,14 +1328,14 @@ def _profile_of(item: dict[str, Any]) -> str | None:
     return profiles[0]["id"] if profiles else None
 
 
+_LOCK_CART = (
+    select(Cart.id).where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None)).with_for_update(of=Cart)
+)
+
+
 async def _lock_cart(tx: AsyncSession, cart_id: str) -> None:
     """The cart row, taken for the transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
-    found = (
-        await tx.execute(
-            select(Cart.id).where(Cart.id == cart_id, Cart.deleted_at.is_(None)).with_for_update(of=Cart)
-        )
-    ).first()
-    if found is None:
+    if not await raw.rows(tx, _LOCK_CART, {"id": cart_id}):
         raise not_found(f"Cart with {cart_id} was not found")
 
 
@@ -1316,7 +1356,7 @@ async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str
         ShippingOption.profile_id.in_(profile_ids),
     )
     if customs:
-        stmt = stmt.where(ShippingOption.id.in_([c.shipping_option_id for c in customs]))
+        stmt = stmt.where(ShippingOption.id.in_([option_id for option_id, _price in customs]))
     tree = relation_tree(["profile", "requirements"])
     options = list(
         (
@@ -1329,7 +1369,7 @@ async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str
     )
     chosen: list[ShippingOption] = []
     shown: list[dict[str, Any]] = []
-    custom_price = {c.shipping_option_id: c.price for c in customs}
+    custom_price = dict(customs)
     for option in options:
         if customs:
             out = present_option(option, tree)

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core.clock import utcnow
 from mercato.core.ids import generate_id
+from mercato.db import raw
 from mercato.modules.system.models import IdempotencyKey
 
 FINISHED = "finished"
@@ -50,6 +52,31 @@ async def stored_answer(tx: AsyncSession, key: str) -> StoredAnswer | None:
     return StoredAnswer(int(row.response_code), row.response_body)
 
 
+_TABLE = IdempotencyKey.__table__
+_ANSWER = (
+    "recovery_point",
+    "response_code",
+    "response_body",
+    "request_method",
+    "request_params",
+    "request_path",
+)
+
+
+def _upsert(insert: Any) -> Any:
+    stmt = insert(_TABLE).values(
+        {name: bindparam(name) for name in ("id", "idempotency_key", "created_at", *_ANSWER)}
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["idempotency_key"],
+        set_={name: stmt.excluded[name] for name in _ANSWER},
+        where=_TABLE.c.recovery_point != FINISHED,
+    )
+
+
+_UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+
+
 async def record_answer(
     tx: AsyncSession,
     key: str,
@@ -62,9 +89,11 @@ async def record_answer(
 ) -> None:
     """Store `key` as finished with its answer (an existing unfinished row is completed; a row
     another transaction finished first is kept: its answer is the one replayed)."""
+    conn = await raw.flushed(tx)
     values = {
-        "id": generate_id("ikey"),
+        "id": generate_id(IdempotencyKey.__id_prefix__ or "ikey"),
         "idempotency_key": key,
+        "created_at": utcnow(),
         "recovery_point": FINISHED,
         "request_method": method,
         "request_params": params,
@@ -72,18 +101,4 @@ async def record_answer(
         "response_code": status,
         "response_body": body,
     }
-    dialect = tx.get_bind().dialect.name
-    stmt: Any = (sqlite_insert if dialect == "sqlite" else pg_insert)(IdempotencyKey).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["idempotency_key"],
-        set_={
-            "recovery_point": FINISHED,
-            "response_code": status,
-            "response_body": body,
-            "request_method": method,
-            "request_params": params,
-            "request_path": path,
-        },
-        where=IdempotencyKey.__table__.c.recovery_point != FINISHED,
-    )
-    await tx.execute(stmt)
+    await raw.execute(conn, _UPSERT[conn.dialect.name], values)

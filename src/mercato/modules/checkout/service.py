@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
 from mercato.core.present import Tree, merge_trees, present, relation_tree
 from mercato.core.rows import load_trees
+from mercato.db import raw
 from mercato.modules.carts.models import (
     Cart,
     LineItem,
@@ -84,15 +86,21 @@ class LockedCart:
     completed_at: datetime.datetime | None
 
 
+# FOR UPDATE is not rendered on SQLite (one writer anyway)
+_LOCK_CART = (
+    select(Cart.id, Cart.type, Cart.completed_at)
+    .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
+    .with_for_update(of=Cart)
+)
+
+
 async def lock_cart(tx: AsyncSession, cart_id: str) -> LockedCart:
     """Take the cart row for the rest of the transaction and read its state afresh."""
-    stmt = select(Cart.id, Cart.type, Cart.completed_at).where(Cart.id == cart_id, Cart.deleted_at.is_(None))
-    if not _is_sqlite(tx):
-        stmt = stmt.with_for_update(of=Cart)
-    row = (await tx.execute(stmt)).first()
-    if row is None:
+    found = await raw.rows(tx, _LOCK_CART, {"id": cart_id})
+    if not found:
         raise not_found(f"Cart with {cart_id} was not found")
-    return LockedCart(row.id, row.type, row.completed_at)
+    row = found[0]
+    return LockedCart(row[0], row[1], row[2])
 
 
 async def _lock_gift_cards(tx: AsyncSession, cart_id: str) -> None:
@@ -125,12 +133,7 @@ async def _selected_session(tx: AsyncSession, cart: dict[str, Any]) -> PaymentSe
 
 async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> None:
     """Cart columns written with one UPDATE; the view's tree keeps up (its rules read them)."""
-    await tx.execute(
-        update(Cart)
-        .where(Cart.id == cart["id"])
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    await raw.update_where(tx, Cart.__table__, {"id": cart["id"]}, values)
     cart.update(values)
 
 
@@ -185,31 +188,43 @@ async def _cancel_at_provider(payment: tuple[str, dict[str, Any]] | None) -> Non
 # ---- the order -----------------------------------------------------------------------------------
 
 
+_DROP_ITEM_TAX_LINES = delete(LineItemTaxLine).where(
+    LineItemTaxLine.item_id.in_(bindparam("ids", expanding=True))
+)
+_DROP_METHOD_TAX_LINES = delete(ShippingMethodTaxLine).where(
+    ShippingMethodTaxLine.shipping_method_id.in_(bindparam("ids", expanding=True))
+)
+
+
 async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
     """CartService.createTaxLines: the computed tax lines become the items' and shipping
     methods' rows (replacing older ones); return items keep theirs."""
     cart = view.cart
     items = [i["id"] for i in cart["items"] if not i["is_return"] and i["id"] in view.totals.items]
     methods = [m["id"] for m in cart["shipping_methods"] if m["id"] in view.totals.shipping_methods]
+    conn = await raw.flushed(tx)
     if items:
-        await tx.execute(delete(LineItemTaxLine).where(LineItemTaxLine.item_id.in_(items)))
+        await raw.execute(conn, _DROP_ITEM_TAX_LINES, {"ids": items})
     if methods:
-        await tx.execute(
-            delete(ShippingMethodTaxLine).where(ShippingMethodTaxLine.shipping_method_id.in_(methods))
-        )
-    rows: list[Any] = []
+        await raw.execute(conn, _DROP_METHOD_TAX_LINES, {"ids": methods})
+    now = utcnow()
+
+    async def write(table: Any, prefix: str | None, owner: str, owner_id: str, line: Any) -> None:
+        row = {"id": generate_id(prefix or ""), "rate": line.rate, "name": line.name, "code": line.code}
+        await raw.insert_row(tx, table, {**row, owner: owner_id, "created_at": now, "updated_at": now})
+
     for item_id in items:
         for line in view.totals.items[item_id].tax_lines:
-            rows.append(LineItemTaxLine(item_id=item_id, rate=line.rate, name=line.name, code=line.code))
+            await write(LineItemTaxLine.__table__, LineItemTaxLine.__id_prefix__, "item_id", item_id, line)
     for method_id in methods:
         for line in view.totals.shipping_methods[method_id].tax_lines:
-            rows.append(
-                ShippingMethodTaxLine(
-                    shipping_method_id=method_id, rate=line.rate, name=line.name, code=line.code
-                )
+            await write(
+                ShippingMethodTaxLine.__table__,
+                ShippingMethodTaxLine.__id_prefix__,
+                "shipping_method_id",
+                method_id,
+                line,
             )
-    tx.add_all(rows)
-    await tx.flush()
 
 
 async def _reserve_items(tx: AsyncSession, cart: dict[str, Any]) -> None:
@@ -296,15 +311,29 @@ async def _draft_of(tx: AsyncSession, cart_id: str) -> DraftOrder:
     return draft
 
 
-async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool = True) -> Order:
+_ORDER_OF_CART = select(Order.id).where(Order.cart_id == bindparam("cart_id"))
+_ITEMS_TO_ORDER = (
+    update(LineItem)
+    .where(LineItem.id.in_(bindparam("ids", expanding=True)))
+    .values(order_id=bindparam("order_id"), updated_at=bindparam("now"))
+)
+_METHODS_TO_ORDER = (
+    update(ShippingMethod)
+    .where(ShippingMethod.id.in_(bindparam("ids", expanding=True)))
+    .values(order_id=bindparam("order_id"))
+)
+
+
+async def _place_order(
+    tx: AsyncSession, view: CartView, *, reserve_stock: bool = True, draft: DraftOrder | None = None
+) -> Order:
     """OrderService.createFromCart (+ createTaxLines, stock and discount usage) over a cart
     loaded after its locks were taken. Stock is left alone for draft orders, as Medusa's Mark Paid
     does (the admin placing the order decides)."""
     cart = view.cart
     cart_id: str = cart["id"]
     totals = view.totals
-    exists = (await tx.execute(select(Order.id).where(Order.cart_id == cart_id))).first()
-    if exists is not None:
+    if await raw.rows(tx, _ORDER_OF_CART, {"cart_id": cart_id}):
         raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS)
     await _persist_tax_lines(tx, view)
     if reserve_stock:
@@ -343,7 +372,8 @@ async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool 
         sales_channel_id=cart["sales_channel_id"] or None,
     )
     if cart["type"] == "draft_order":
-        draft = await _draft_of(tx, cart_id)
+        if draft is None or draft.cart_id != cart_id:
+            draft = await _draft_of(tx, cart_id)
         order.draft_order_id = draft.id
         order.no_notification = draft.no_notification_order
     tx.add(order)
@@ -361,19 +391,17 @@ async def _place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool 
     if totals.total != 0 and payment is not None:
         payment.order_id = order.id
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
-    await tx.execute(
-        update(LineItem)
-        .where(LineItem.id.in_([i["id"] for i in cart["items"]]))
-        .values(order_id=order.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    await raw.execute(
+        await raw.flushed(tx),
+        _ITEMS_TO_ORDER,
+        {"ids": [i["id"] for i in cart["items"]], "order_id": order.id, "now": utcnow()},
     )
     await _gift_cards_from_items(tx, view, order)
     if cart["shipping_methods"]:
-        await tx.execute(
-            update(ShippingMethod)
-            .where(ShippingMethod.id.in_([m["id"] for m in cart["shipping_methods"]]))
-            .values(order_id=order.id)
-            .execution_options(synchronize_session=False)
+        await raw.execute(
+            await raw.flushed(tx),
+            _METHODS_TO_ORDER,
+            {"ids": [m["id"] for m in cart["shipping_methods"]], "order_id": order.id},
         )
     emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
     now = utcnow()
@@ -396,10 +424,13 @@ async def authorize_view(
     return await _authorize(tx, view, context or {})
 
 
-async def place_order(tx: AsyncSession, view: CartView, *, reserve_stock: bool = True) -> Order:
+async def place_order(
+    tx: AsyncSession, view: CartView, *, reserve_stock: bool = True, draft: DraftOrder | None = None
+) -> Order:
     """create_order_from_cart over a view from locked_cart_view, in the same transaction (the
-    cart changed since only through authorize_view)."""
-    return await _place_order(tx, view, reserve_stock=reserve_stock)
+    cart changed since only through authorize_view). `draft`: the cart's draft order, when the
+    caller has it."""
+    return await _place_order(tx, view, reserve_stock=reserve_stock, draft=draft)
 
 
 async def create_order_from_cart(tx: AsyncSession, cart_id: str, *, reserve_stock: bool = True) -> Order:

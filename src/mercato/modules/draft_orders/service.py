@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, or_, select, text, update
+from sqlalchemy import Select, String, bindparam, cast, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
@@ -22,6 +22,7 @@ from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
 from mercato.core.rows import load_trees
+from mercato.db import raw
 from mercato.modules.carts import service as carts
 from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem, PaymentSession
 from mercato.modules.customers.models import Address, Customer
@@ -35,7 +36,7 @@ from mercato.modules.draft_orders.schemas import (
 )
 from mercato.modules.orders.models import DraftOrder, Order
 from mercato.modules.products.models import ProductVariant
-from mercato.modules.regions.models import Country, Region
+from mercato.modules.regions.models import Country
 
 OPEN_ONLY = "You are only allowed to update open draft orders"
 
@@ -220,19 +221,6 @@ async def _next_display_id(tx: AsyncSession) -> int:
     return int((await tx.execute(text("SELECT nextval('draft_order_display_id_seq')"))).scalar_one())
 
 
-async def _region(tx: AsyncSession, region_id: str) -> Region:
-    region = (
-        await tx.execute(
-            select(Region)
-            .where(Region.id == region_id, Region.deleted_at.is_(None))
-            .options(*load_options(Region, {"countries": {}}))
-        )
-    ).scalar_one_or_none()
-    if region is None:
-        raise not_found(f"Region with {region_id} was not found")
-    return region
-
-
 def _address_values(payload: dict[str, Any]) -> dict[str, Any]:
     return {("metadata_" if k == "metadata" else k): v for k, v in payload.items()}
 
@@ -265,9 +253,8 @@ async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
         guest = await _guest_customer(tx, data.email)
         cart.customer_id = guest.id
         cart.email = guest.email
-    region = await _region(tx, data.region_id)
-    cart.region_id = region.id
-    codes = [c.iso_2 for c in region.countries]  # type: ignore[attr-defined]
+    codes = await carts.region_country_codes(tx, data.region_id)
+    cart.region_id = data.region_id
     shipping = data.shipping_address
     if shipping is None:
         if len(codes) == 1:
@@ -596,6 +583,16 @@ async def delete_line_item(tx: AsyncSession, draft_id: str, line_id: str) -> Dra
 # ---- Mark Paid -------------------------------------------------------------------------------
 
 
+_SYSTEM_SESSION = select(PaymentSession.id).where(
+    PaymentSession.cart_id == bindparam("cart_id"), PaymentSession.provider_id == "system"
+)
+_UNSELECT_OTHERS = (
+    update(PaymentSession)
+    .where(PaymentSession.cart_id == bindparam("cart_id"), PaymentSession.id != bindparam("id"))
+    .values(is_selected=None)
+)
+
+
 async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     """POST /admin/draft-orders/{id}/pay (register-payment.ts): a `system` payment session is
     created, selected and authorized, the order is created from the cart, the draft order is
@@ -619,39 +616,26 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     totals = locked.totals
     if not cart["region"]["automatic_taxes"]:
         totals, _ = await carts.compute_totals(tx, cart)
-    existing = (
-        await tx.execute(
-            select(PaymentSession.id).where(
-                PaymentSession.cart_id == cart_id, PaymentSession.provider_id == "system"
-            )
-        )
-    ).first()
-    if existing is not None:
+    if await raw.rows(tx, _SYSTEM_SESSION, {"cart_id": cart_id}):
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
     customer = await ps.load_customer(tx, cart["customer_id"])
     context = cart_context(cart, totals.total, customer)
     session = await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
     # system provider has nothing to update; the cart is not reloaded for it)
-    await tx.execute(
-        update(PaymentSession)
-        .where(PaymentSession.cart_id == cart_id, PaymentSession.id != session.id)
-        .values(is_selected=None)
-        .execution_options(synchronize_session=False)
-    )
+    await raw.execute(await raw.flushed(tx), _UNSELECT_OTHERS, {"cart_id": cart_id, "id": session.id})
     session.is_selected = True
     session.is_initiated = True
     await tx.flush()
     emit(tx, "cart.updated", {"id": cart_id})
     await carts.reload_payment_sessions(tx, locked)
     await authorize_view(tx, locked)
-    order = await place_order(tx, locked, reserve_stock=False)
-    await tx.execute(
-        update(DraftOrder)
-        .where(DraftOrder.id == draft.id)
-        .values(status="completed", completed_at=utcnow(), order_id=order.id, updated_at=utcnow())
-    )
-    await capture_order_payment(tx, order.id)
+    order = await place_order(tx, locked, reserve_stock=False, draft=draft)
+    now = utcnow()
+    values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
+    await raw.update_where(tx, DraftOrder.__table__, {"id": draft.id}, values)
+    # the order was made in this transaction: no one else can hold it
+    await capture_order_payment(tx, order.id, locked=True)
     return order.id
 
 

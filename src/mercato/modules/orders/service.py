@@ -24,6 +24,7 @@ from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
 from mercato.core.rows import dictify, load_trees
+from mercato.db import raw
 from mercato.modules.carts.models import LineItem, ShippingMethod, ShippingMethodTaxLine
 from mercato.modules.customers.models import Address, Customer
 from mercato.modules.orders import states
@@ -520,13 +521,15 @@ async def cancel_order(tx: AsyncSession, order_id: str) -> Order:
     return order
 
 
-async def capture_order_payment(tx: AsyncSession, order_id: str) -> Order:
+async def capture_order_payment(tx: AsyncSession, order_id: str, *, locked: bool = False) -> Order:
     """OrderService.capturePayment: every uncaptured payment is captured; payment_status becomes
-    captured when all are, requires_action otherwise."""
+    captured when all are, requires_action otherwise. `locked`: the caller holds the order row
+    (it made the order in this transaction)."""
     from mercato.core.errors import MedusaError
     from mercato.modules.payments.service import capture_payment
 
-    await retrieve_order(tx, order_id, lock=True)
+    if not locked:
+        await retrieve_order(tx, order_id, lock=True)
     (order,) = await load_orders(tx, [order_id], relation_tree(["payments"]))
     states.guard("capture", order.status)
     captured: list[bool] = []
@@ -535,7 +538,8 @@ async def capture_order_payment(tx: AsyncSession, order_id: str) -> Order:
             captured.append(True)
             continue
         try:
-            done = await capture_payment(tx, payment.id)
+            # read just now with the order (its row locked): no need to read it again
+            done = await capture_payment(tx, payment.id, loaded=payment)
             captured.append(done.captured_at is not None)
         except MedusaError as err:
             emit(
@@ -946,12 +950,15 @@ async def create_shipment(tx: AsyncSession, order_id: str, data: AdminPostOrders
     return order
 
 
+_MAX_DISPLAY_ID = select(func.max(Order.display_id))
+_NEXT_DISPLAY_ID = select(func.nextval("order_display_id_seq"))
+
+
 async def next_display_id(tx: AsyncSession) -> int:
     """The next order.display_id (PostgreSQL: Medusa's order_display_id_seq; SQLite: max + 1,
     safe because SQLite serializes writers)."""
-    from sqlalchemy import text
-
-    if tx.get_bind().dialect.name == "sqlite":
-        current = (await tx.execute(select(func.max(Order.display_id)))).scalar_one_or_none()
+    conn = await raw.flushed(tx)
+    if conn.dialect.name == "sqlite":
+        current = (await raw.fetch_all(conn, _MAX_DISPLAY_ID, {}))[0][0]
         return int(current or 0) + 1
-    return int((await tx.execute(text("SELECT nextval('order_display_id_seq')"))).scalar_one())
+    return int((await raw.fetch_all(conn, _NEXT_DISPLAY_ID, {}))[0][0])

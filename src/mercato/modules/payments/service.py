@@ -11,13 +11,15 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.present import present
+from mercato.db import raw
 from mercato.modules.orders.models import Payment, Refund
 from mercato.providers.payment import PaymentProcessorError, PaymentProvider, get_payment_provider
 
@@ -74,12 +76,21 @@ def present_payment(payment: Payment, fields: set[str] | None = None) -> dict[st
     return out
 
 
-async def capture_payment(tx: AsyncSession, payment_id: str) -> Payment:
+_CAPTURE = (
+    update(Payment)
+    .where(Payment.id == bindparam("pid"), Payment.captured_at.is_(None))
+    .values(data=bindparam("data"), captured_at=bindparam("now"), updated_at=bindparam("now"))
+)
+
+
+async def capture_payment(tx: AsyncSession, payment_id: str, *, loaded: Payment | None = None) -> Payment:
     """PaymentService.capture: an already captured payment is answered as it is; otherwise the
     provider captures it (its data replaces the payment's) and captured_at is set. Any provider
     failure answers 500 unexpected_state "Failed to capture Payment <id>". Medusa does not check
-    that the payment was authorized. Does not touch the order's payment_status (callers do)."""
-    payment = await retrieve_payment(tx, payment_id)
+    that the payment was authorized. Does not touch the order's payment_status (callers do).
+    `loaded`: the payment as the caller read it in this transaction."""
+    fresh = loaded is not None and loaded.id == payment_id  # the caller read it in this transaction
+    payment = loaded if fresh and loaded is not None else await retrieve_payment(tx, payment_id)
     if payment.captured_at is not None:
         return payment
     try:
@@ -90,15 +101,14 @@ async def capture_payment(tx: AsyncSession, payment_id: str) -> Payment:
         raise MedusaError("unexpected_state", f"Failed to capture Payment {payment.id}") from err
     now = utcnow()
     # Guarded: a concurrent capture that won leaves this one with nothing to do.
-    result = await tx.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.captured_at.is_(None))
-        .values(data=data, captured_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    await tx.refresh(payment)
-    if getattr(result, "rowcount", 1):
+    won = await raw.execute(await raw.flushed(tx), _CAPTURE, {"pid": payment.id, "data": data, "now": now})
+    if won:
+        # the row now holds what was written: the object says so without reading it back
+        for name, value in (("data", data), ("captured_at", now), ("updated_at", now)):
+            set_committed_value(payment, name, value)
         emit(tx, "payment.payment_captured", present_payment(payment))
+    else:
+        await tx.refresh(payment)
     return payment
 
 

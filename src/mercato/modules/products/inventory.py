@@ -13,11 +13,12 @@ variant without backorders is refused when its stock does not cover the quantity
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError
+from mercato.db import raw
 from mercato.modules.products.models import ProductVariant
 
 
@@ -47,24 +48,32 @@ async def has_inventory(tx: AsyncSession, variant_id: str, quantity: int) -> boo
     return (not manage) or backorder or stock >= quantity
 
 
+# one atomic UPDATE guarded by the quantity: concurrent orders can never take the same units
+_TAKE = (
+    update(ProductVariant)
+    .where(
+        ProductVariant.id == bindparam("id"),
+        or_(
+            ProductVariant.manage_inventory.is_(False),
+            ProductVariant.allow_backorder.is_(True),
+            ProductVariant.inventory_quantity >= bindparam("quantity"),
+        ),
+    )
+    .values(
+        inventory_quantity=ProductVariant.inventory_quantity - bindparam("quantity"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
 async def reserve_stock(tx: AsyncSession, variant_id: str, quantity: int) -> None:
     """Take `quantity` units of a variant for an order, or raise Medusa's insufficient_inventory
     error. Unmanaged and backordered variants are decremented without a check (Medusa does the
     same: their stock may go below zero); an unknown variant is left alone."""
-    result = await tx.execute(
-        update(ProductVariant)
-        .where(
-            ProductVariant.id == variant_id,
-            or_(
-                ProductVariant.manage_inventory.is_(False),
-                ProductVariant.allow_backorder.is_(True),
-                ProductVariant.inventory_quantity >= quantity,
-            ),
-        )
-        .values(inventory_quantity=ProductVariant.inventory_quantity - quantity, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    taken = await raw.execute(
+        await raw.flushed(tx), _TAKE, {"id": variant_id, "quantity": quantity, "now": utcnow()}
     )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if taken == 1:
         _expire(tx, variant_id)
         return
     if await _exists(tx, variant_id):
