@@ -247,7 +247,22 @@ def _freeze(tree: Tree) -> str:
     return ",".join(f"{k}({_freeze(v)})" for k, v in sorted(tree.items()))
 
 
+_BY_TREE: dict[tuple[type, int], tuple[Tree, _Level]] = {}
+
+
 def _level(model: type, tree: Tree) -> _Level:
+    # the usual trees are module constants: found by identity before their text is built
+    known = _BY_TREE.get((model, id(tree)))
+    if known is not None and known[0] is tree:
+        return known[1]
+    level = _level_of(model, tree)
+    if len(_BY_TREE) >= 512:
+        _BY_TREE.clear()
+    _BY_TREE[(model, id(tree))] = (tree, level)
+    return level
+
+
+def _level_of(model: type, tree: Tree) -> _Level:
     key = (model, _freeze(tree))
     found = _LEVELS.get(key)
     if found is None:
