@@ -202,10 +202,20 @@ async def execute(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -
 # ---- on a session --------------------------------------------------------------------------
 
 
+# Rows no statement of a request reads back: staged events (core.events) wait for the next real
+# flush or the commit, where they are written together in one INSERT.
+_WRITE_ONLY = frozenset({"staged_job"})
+
+
+def _must_flush(session: Any) -> bool:
+    if session.deleted or session.dirty:
+        return True
+    return any(getattr(obj, "__tablename__", None) not in _WRITE_ONLY for obj in session.new)
+
+
 async def flushed(tx: AsyncSession) -> AsyncConnection:
     """connection(tx) after pending ORM changes were flushed, as the ORM's autoflush would."""
-    session = tx.sync_session
-    if session.new or session.deleted or session.dirty:
+    if _must_flush(tx.sync_session):
         await tx.flush()
     return await connection(tx)
 

@@ -92,6 +92,9 @@ class CartView:
     include_tax: bool
     region_tax_rates: list[dict[str, Any]]
     with_customer: bool = False
+    # the Payment row object authorization created in this transaction (the session's identity
+    # map only keeps objects someone holds: without this one, reading it again is a SELECT)
+    payment: Any = None
 
 
 def _joined_options(model: type, tree: Tree) -> list[Any]:

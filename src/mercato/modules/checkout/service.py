@@ -154,6 +154,7 @@ async def _authorize(tx: AsyncSession, view: CartView, context: dict[str, Any]) 
         payment = await sessions.create_payment_from_session(
             tx, session, amount=total, currency_code=cart["region"]["currency_code"], cart_id=cart["id"]
         )
+        view.payment = payment
         await _set_cart(tx, cart, payment_id=payment.id, payment_authorized_at=now, updated_at=now)
     else:
         await _set_cart(tx, cart, updated_at=now)
@@ -324,6 +325,16 @@ _METHODS_TO_ORDER = (
 )
 
 
+async def _cart_payment(tx: AsyncSession, view: CartView) -> Payment | None:
+    """The cart's payment row: the one authorization made in this transaction, else read."""
+    payment_id = view.cart["payment_id"]
+    if not payment_id:
+        return None
+    if view.payment is not None and view.payment.id == payment_id:
+        return view.payment  # type: ignore[no-any-return]
+    return await tx.get(Payment, payment_id)
+
+
 async def _place_order(
     tx: AsyncSession, view: CartView, *, reserve_stock: bool = True, draft: DraftOrder | None = None
 ) -> Order:
@@ -342,7 +353,7 @@ async def _place_order(
         raise invalid_data("Cannot create order from empty cart")
     if not cart["customer_id"]:
         raise invalid_data("Cannot create an order from the cart without a customer")
-    payment: Payment | None = await tx.get(Payment, cart["payment_id"]) if cart["payment_id"] else None
+    payment: Payment | None = await _cart_payment(tx, view)
     if totals.total != 0:
         if payment is None:
             raise MedusaError("invalid_argument", "Cart does not contain a payment method")
@@ -542,7 +553,7 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
             return Completion(200, {"data": shown, "payment_status": status, "type": "cart"})
         payment_id = view.cart["payment_id"]
         if payment_id:
-            payment = await tx.get(Payment, payment_id)
+            payment = await _cart_payment(tx, view)
             if payment is not None:
                 authorized = (payment.provider_id, dict(payment.data or {}))
         if not payment_id and view.totals.total > 0:

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -223,7 +224,10 @@ async def create_customer(
     except IntegrityError:
         # a concurrent request took the (email, has_account) pair since the check above
         raise duplicate(ACCOUNT_EXISTS if customer.has_account else GUEST_EXISTS) from None
-    emit(tx, CUSTOMER_EVENTS["created"], await _event_payload(tx, customer.id))
+    # the new row as written (every column was set here), else read back
+    fresh = not sa_inspect(customer).expired_attributes
+    payload = present_customer(customer) if fresh else await _event_payload(tx, customer.id)
+    emit(tx, CUSTOMER_EVENTS["created"], payload)
     return customer
 
 

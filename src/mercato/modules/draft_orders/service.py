@@ -586,10 +586,8 @@ async def delete_line_item(tx: AsyncSession, draft_id: str, line_id: str) -> Dra
 _SYSTEM_SESSION = select(PaymentSession.id).where(
     PaymentSession.cart_id == bindparam("cart_id"), PaymentSession.provider_id == "system"
 )
-_UNSELECT_OTHERS = (
-    update(PaymentSession)
-    .where(PaymentSession.cart_id == bindparam("cart_id"), PaymentSession.id != bindparam("id"))
-    .values(is_selected=None)
+_UNSELECT_ALL = (
+    update(PaymentSession).where(PaymentSession.cart_id == bindparam("cart_id")).values(is_selected=None)
 )
 
 
@@ -620,13 +618,11 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
     customer = await ps.load_customer(tx, cart["customer_id"])
     context = cart_context(cart, totals.total, customer)
-    session = await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
-    # system provider has nothing to update; the cart is not reloaded for it)
-    await raw.execute(await raw.flushed(tx), _UNSELECT_OTHERS, {"cart_id": cart_id, "id": session.id})
-    session.is_selected = True
-    session.is_initiated = True
-    await tx.flush()
+    # system provider has nothing to update; the cart is not reloaded for it). The others are
+    # unselected first: one selected session per cart is a unique index.
+    await raw.execute(await raw.flushed(tx), _UNSELECT_ALL, {"cart_id": cart_id})
+    await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer, selected=True)
     emit(tx, "cart.updated", {"id": cart_id})
     await carts.reload_payment_sessions(tx, locked)
     await authorize_view(tx, locked)

@@ -95,11 +95,13 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         )
         if existing is not None:
             chosen = await ps.initiate_session(tx, existing, context, customer=customer)
+            chosen.is_selected = True
+            chosen.is_initiated = True
+            await tx.flush()
         else:
-            chosen = await ps.create_session(tx, providers[0], context, cart_id=cart_id, customer=customer)
-        chosen.is_selected = True
-        chosen.is_initiated = True
-        await tx.flush()
+            await ps.create_session(
+                tx, providers[0], context, cart_id=cart_id, customer=customer, selected=True
+            )
         return view
     for provider_id in providers:
         if provider_id in consumed:

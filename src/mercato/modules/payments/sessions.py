@@ -64,7 +64,9 @@ async def create_session(
     *,
     cart_id: str | None = None,
     customer: Customer | None = None,
+    selected: bool = False,
 ) -> PaymentSession:
+    """`selected`: the new row is the cart's selected session (written so at once)."""
     provider = provider_for(provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
@@ -75,6 +77,7 @@ async def create_session(
         status=PENDING,
         is_initiated=True,
         amount=context.amount,
+        is_selected=True if selected else None,
     )
     tx.add(session)
     await tx.flush()
