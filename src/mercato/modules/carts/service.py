@@ -369,23 +369,6 @@ async def cart_response(
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-async def _region(tx: AsyncSession, region_id: str) -> Region:
-    region = (
-        await tx.execute(
-            select(Region)
-            .where(Region.id == region_id, Region.deleted_at.is_(None))
-            .options(*load_options(Region, {"countries": {}}))
-        )
-    ).scalar_one_or_none()
-    if region is None:
-        raise not_found(f"Region with {region_id} was not found")
-    return region
-
-
-def _region_codes(region: Region) -> list[str]:
-    return [c.iso_2 for c in region.countries]
-
-
 _REGION_ALIVE = select(Region.id).where(Region.id == bindparam("id"), Region.deleted_at.is_(None))
 
 
@@ -1331,15 +1314,9 @@ def _profile_of(item: dict[str, Any]) -> str | None:
     return profiles[0]["id"] if profiles else None
 
 
-_LOCK_CART = (
-    select(Cart.id).where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None)).with_for_update(of=Cart)
-)
-
-
 async def _lock_cart(tx: AsyncSession, cart_id: str) -> None:
     """The cart row, taken for the transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
-    if not await raw.rows(tx, _LOCK_CART, {"id": cart_id}):
-        raise not_found(f"Cart with {cart_id} was not found")
+    await _cart_keys(tx, cart_id)
 
 
 async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str, Any]]:

@@ -459,12 +459,6 @@ async def list_tags_by_usage(tx: AsyncSession, take: int = 10) -> list[dict[str,
 # ---- writing: helpers ------------------------------------------------------------------------
 
 
-def new_id(prefix: str) -> str:
-    """Medusa's prefixed ULID, monotonic within the process (core.ids): rows written together
-    sort by id in the order they were written (their timestamps are equal, see `_now`)."""
-    return generate_id(prefix)
-
-
 def _now(tx: AsyncSession) -> datetime.datetime:
     """One timestamp per request, as PostgreSQL's now() gives Medusa's rows of one transaction."""
     now: datetime.datetime = tx.info.setdefault("products_now", utcnow())
@@ -566,7 +560,7 @@ async def _upsert_images(tx: AsyncSession, urls: Sequence[Any]) -> list[str]:
     rows = []
     for url in wanted:
         if url not in existing:
-            existing[url] = new_id("img")
+            existing[url] = generate_id("img")
             rows.append(_stamp(tx, id=existing[url], url=url))
     if rows:
         await tx.execute(insert(Image), rows)
@@ -588,7 +582,7 @@ async def _upsert_tags(tx: AsyncSession, tags: Sequence[Any]) -> list[str]:
     ids: list[str] = []
     for tag in tags:
         if tag.value not in existing:
-            existing[tag.value] = tag.id or new_id("ptag")
+            existing[tag.value] = tag.id or generate_id("ptag")
             rows.append(_stamp(tx, id=existing[tag.value], value=tag.value))
         ids.append(existing[tag.value])
     if rows:
@@ -616,7 +610,7 @@ async def _upsert_type(tx: AsyncSession, value: str) -> str:
         )
     ).scalar_one_or_none()
     if type_id is None:
-        type_id = new_id("ptyp")
+        type_id = generate_id("ptyp")
         await tx.execute(insert(ProductType), [_stamp(tx, id=type_id, value=value)])
     return type_id
 
@@ -632,7 +626,7 @@ async def _set_links(tx: AsyncSession, table: Any, product_id: str, column: str,
     if "id" in table.c:
         prefix = "prodsc" if table is ProductSalesChannel.__table__ else ""
         for row in rows:
-            row["id"] = new_id(prefix)
+            row["id"] = generate_id(prefix)
     if "created_at" in table.c and table is not t_product_category_product:
         now = _now(tx)
         for row in rows:
@@ -720,7 +714,7 @@ async def create_product(tx: AsyncSession, data: AdminPostProductsReq) -> str:
     if "type" in given:
         values["type_id"] = await _upsert_type(tx, data.type.value) if data.type is not None else None
     now = _now(tx)
-    product = Product(id=new_id("prod"), created_at=now, updated_at=now, **values)
+    product = Product(id=generate_id("prod"), created_at=now, updated_at=now, **values)
     tx.add(product)
     await tx.flush()
     pid = product.id
@@ -735,7 +729,7 @@ async def create_product(tx: AsyncSession, data: AdminPostProductsReq) -> str:
     option_ids: list[str] = []
     for option in data.options or []:
         row = ProductOption(
-            id=new_id("opt"), title=option.title, product_id=pid, created_at=now, updated_at=now
+            id=generate_id("opt"), title=option.title, product_id=pid, created_at=now, updated_at=now
         )
         tx.add(row)
         await tx.flush()
@@ -912,7 +906,7 @@ async def add_option(tx: AsyncSession, product_id: str, title: str) -> None:
         raise duplicate(f"An option with the title: {title} already exists")
     now = _now(tx)
     option = ProductOption(
-        id=new_id("opt"), title=title, product_id=product_id, created_at=now, updated_at=now
+        id=generate_id("opt"), title=title, product_id=product_id, created_at=now, updated_at=now
     )
     tx.add(option)
     await tx.flush()
@@ -929,7 +923,9 @@ async def add_option(tx: AsyncSession, product_id: str, title: str) -> None:
         await tx.execute(
             insert(ProductOptionValue),
             [
-                _stamp(tx, id=new_id("optval"), value="Default Value", option_id=option.id, variant_id=vid)
+                _stamp(
+                    tx, id=generate_id("optval"), value="Default Value", option_id=option.id, variant_id=vid
+                )
                 for vid in variant_ids
             ],
         )
@@ -1117,7 +1113,7 @@ async def create_variants(
             values["metadata_"] = variant.metadata
         now = _now(tx)
         row = ProductVariant(
-            id=new_id("variant"), product_id=product_id, created_at=now, updated_at=now, **values
+            id=generate_id("variant"), product_id=product_id, created_at=now, updated_at=now, **values
         )
         tx.add(row)
         await tx.flush()
@@ -1126,7 +1122,11 @@ async def create_variants(
                 insert(ProductOptionValue),
                 [
                     _stamp(
-                        tx, id=new_id("optval"), value=o["value"], option_id=o["option_id"], variant_id=row.id
+                        tx,
+                        id=generate_id("optval"),
+                        value=o["value"],
+                        option_id=o["option_id"],
+                        variant_id=row.id,
                     )
                     for o in given_options
                 ],
@@ -1347,7 +1347,7 @@ async def set_variant_prices(
                 found.amount = price.amount
                 found.updated_at = now
             continue
-        ma_id = new_id("ma")
+        ma_id = generate_id("ma")
         kept.add(ma_id)
         new_rows.append(
             {
@@ -1363,7 +1363,7 @@ async def set_variant_prices(
         )
         links.append(
             {
-                "id": new_id("pvma_"),
+                "id": generate_id("pvma_"),
                 "money_amount_id": ma_id,
                 "variant_id": variant_id,
                 "created_at": now,
