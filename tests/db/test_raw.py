@@ -72,3 +72,66 @@ async def test_datetimes_come_back_as_datetimes(db: Database) -> None:
         assert row[0] == core[0]
         assert row[0].replace(tzinfo=None) == now.replace(tzinfo=None)
         await tx.rollback()
+
+
+async def test_a_savepoint_rollback_undoes_raw_writes(db: Database) -> None:
+    """SQLAlchemy emits SAVEPOINT lazily: a raw write that is the savepoint's first statement
+    must still be inside it."""
+    async with db.write_session() as tx:
+        await raw.insert_row(
+            tx, _TABLE, {"id": "sj_kept", "event_name": "sp.kept", "data": {}, "options": {}}
+        )
+        savepoint = await tx.begin_nested()
+        await raw.insert_row(
+            tx, _TABLE, {"id": "sj_undone", "event_name": "sp.undone", "data": {}, "options": {}}
+        )
+        await savepoint.rollback()
+        await raw.insert_row(
+            tx, _TABLE, {"id": "sj_after", "event_name": "sp.after", "data": {}, "options": {}}
+        )
+        await tx.commit()
+    async with db.read_session() as tx:
+        found = await raw.rows(tx, _BY_IDS, {"ids": ["sj_kept", "sj_undone", "sj_after"]})
+    assert sorted(r[0] for r in found) == ["sj_after", "sj_kept"]
+
+
+async def test_entities_and_their_writes(db: Database) -> None:
+    """insert_entity returns the row as an instance; update_entity writes and holds new values;
+    Entities reads rows back as instances outside the session."""
+    jobs = raw.Entities(StagedJob, StagedJob.id == bindparam("id"))
+    async with db.write_session() as tx:
+        job = await raw.insert_entity(
+            tx, StagedJob, {"id": "sj_ent", "event_name": "ent.made", "data": {"a": 1}, "options": {"o": 1}}
+        )
+        assert (job.id, job.event_name, job.data) == ("sj_ent", "ent.made", {"a": 1})
+        await raw.update_entity(tx, job, {"event_name": "ent.renamed"})
+        assert job.event_name == "ent.renamed"
+        assert job not in tx  # never part of the ORM session: nothing pending
+        await tx.commit()
+    async with db.read_session() as tx:
+        again = await jobs.first(tx, {"id": "sj_ent"})
+        assert again is not None and (again.event_name, again.options) == ("ent.renamed", {"o": 1})
+        assert await jobs.first(tx, {"id": "nope"}) is None
+    async with db.write_session() as tx:
+        try:
+            await raw.insert_entity(tx, StagedJob, {"id": "sj_x", "event_name": "x", "data": {}})
+        except ValueError as err:
+            assert "options" in str(err)  # the database would default it: it must be given
+        else:
+            raise AssertionError("a defaulted column left out must be refused")
+
+
+async def test_driver_errors_come_as_sqlalchemys(db: Database) -> None:
+    """A unique violation is sqlalchemy.exc.IntegrityError, as Core raises it (services catch it)."""
+    from sqlalchemy.exc import IntegrityError
+
+    row = {"id": "sj_twice", "event_name": "x", "data": {}, "options": {}}
+    async with db.write_session() as tx:
+        await raw.insert_row(tx, _TABLE, row)
+        try:
+            await raw.insert_row(tx, _TABLE, row)
+        except IntegrityError:
+            pass
+        else:
+            raise AssertionError("the second row must be refused")
+        await tx.rollback()

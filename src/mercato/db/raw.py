@@ -27,8 +27,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exc, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.db import sqlite_inline
 
@@ -159,30 +160,33 @@ async def _run(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> t
     plan = _plan(stmt, dialect)
     pooled = await conn.get_raw_connection()
     adapted: Any = pooled.dbapi_connection
-    if dialect.name == "sqlite":
-        sql, args = plan.bind(params, False)
-        _announce(conn, sql, args)
-        driver: sqlite_inline.Connection = adapted._connection
-        cursor = driver._conn.cursor()
-        try:
-            await sqlite_inline._retrying(lambda: cursor.execute(sql, args), driver._timeout)
-            return cursor.fetchall(), cursor.rowcount, plan
-        finally:
-            cursor.close()
-    sql, args = plan.bind(params, True)
+    sql, args = plan.bind(params, dialect.name != "sqlite")
     _announce(conn, sql, args)
-    async with adapted._execute_mutex:
-        if adapted._transaction is None:
-            await adapted._start_transaction()
-        try:
-            prepared, attributes = await adapted._prepare(sql, dialect._invalidate_schema_cache_asof)  # type: ignore[attr-defined]
-            if plan.results is None:
-                plan.results = plan._processors([a.type.oid for a in attributes] if attributes else None)
-            records = await prepared.fetch(*args)
-            status = prepared.get_statusmsg() or ""
-        except Exception as error:
-            adapted._handle_exception(error)
-            raise
+    try:
+        if dialect.name == "sqlite":
+            driver: sqlite_inline.Connection = adapted._connection
+            cursor = driver._conn.cursor()
+            try:
+                await sqlite_inline._retrying(lambda: cursor.execute(sql, args), driver._timeout)
+                return cursor.fetchall(), cursor.rowcount, plan
+            finally:
+                cursor.close()
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+            try:
+                prepared, attributes = await adapted._prepare(sql, dialect._invalidate_schema_cache_asof)  # type: ignore[attr-defined]
+                if plan.results is None:
+                    plan.results = plan._processors([a.type.oid for a in attributes] if attributes else None)
+                records = await prepared.fetch(*args)
+                status = prepared.get_statusmsg() or ""
+            except Exception as error:
+                adapted._handle_exception(error)
+                raise
+    except dialect.loaded_dbapi.Error as error:
+        # as Core raises it: sqlalchemy.exc.IntegrityError for a unique violation, and so on
+        base = dialect.loaded_dbapi.Error
+        raise exc.DBAPIError.instance(sql, args, error, base, dialect=dialect) from error
     count = int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else -1
     return records, count, plan
 
@@ -202,15 +206,8 @@ async def execute(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -
 # ---- on a session --------------------------------------------------------------------------
 
 
-# Rows no statement of a request reads back: staged events (core.events) wait for the next real
-# flush or the commit, where they are written together in one INSERT.
-_WRITE_ONLY = frozenset({"staged_job"})
-
-
 def _must_flush(session: Any) -> bool:
-    if session.deleted or session.dirty:
-        return True
-    return any(getattr(obj, "__tablename__", None) not in _WRITE_ONLY for obj in session.new)
+    return bool(session.new or session.deleted or session.dirty)
 
 
 async def flushed(tx: AsyncSession) -> AsyncConnection:
@@ -222,13 +219,16 @@ async def flushed(tx: AsyncSession) -> AsyncConnection:
 
 async def connection(tx: AsyncSession) -> AsyncConnection:
     """The session's connection (its transaction begun), remembered for the transaction: asking
-    the session each time costs a greenlet switch."""
-    trans = tx.sync_session.get_transaction()
+    the session each time costs a greenlet switch. Inside a savepoint (`begin_nested`) the
+    session is asked once more, which emits the SAVEPOINT: SQLAlchemy emits it lazily, and a
+    statement run before it would escape the savepoint's rollback."""
+    sync = tx.sync_session
+    current = (sync.get_transaction(), sync.get_nested_transaction())
     found = tx.info.get(_CONN)
-    if found is not None and trans is not None and found[0] is trans:
+    if found is not None and current[0] is not None and found[0] == current:
         return found[1]  # type: ignore[no-any-return]
     conn = await tx.connection()
-    tx.info[_CONN] = (tx.sync_session.get_transaction(), conn)
+    tx.info[_CONN] = ((sync.get_transaction(), sync.get_nested_transaction()), conn)
     return conn
 
 
@@ -269,3 +269,79 @@ async def update_where(
 async def rows(tx: AsyncSession, stmt: Any, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
     """fetch_all on the session's connection, pending ORM changes flushed first."""
     return await fetch_all(await flushed(tx), stmt, params or {})
+
+
+class _Shape:
+    """A mapped class's table, the attribute of each column, and its primary key."""
+
+    __slots__ = ("attr", "defaulted", "manager", "pk", "table")
+
+    def __init__(self, model: Any) -> None:
+        mapper: Any = inspect(model)
+        self.table = mapper.local_table
+        self.attr = {c.name: mapper.get_property_by_column(c).key for c in self.table.c}
+        self.defaulted = [c.name for c in self.table.c if c.server_default is not None]
+        self.manager = mapper.class_manager
+        self.pk = [c.name for c in self.table.primary_key]
+
+
+_SHAPES: dict[Any, _Shape] = {}
+
+
+def _shape(model: Any) -> _Shape:
+    shape = _SHAPES.get(model)
+    if shape is None:
+        shape = _SHAPES[model] = _Shape(model)
+    return shape
+
+
+async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any]) -> Any:
+    """INSERT one row of a mapped class (values by column name) and return it as an instance
+    outside the session (see Entities). Every column the database would default must be given,
+    so that the instance holds what the row holds."""
+    shape = _shape(model)
+    missing = [name for name in shape.defaulted if name not in values]
+    if missing:
+        raise ValueError(f"{shape.table.name}: give {', '.join(missing)} (the database defaults them)")
+    await insert_row(tx, shape.table, values)
+    obj = shape.manager.new_instance()
+    for name, key in shape.attr.items():
+        set_committed_value(obj, key, values.get(name))
+    return obj
+
+
+async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -> None:
+    """UPDATE an instance's row (values by column name) and hold the new values on it as loaded:
+    for a session's object, no change is left pending; for one outside it, it reads the row."""
+    shape = _shape(type(obj))
+    where = {name: getattr(obj, shape.attr[name]) for name in shape.pk}
+    await update_where(tx, shape.table, where, values)
+    for name, value in values.items():
+        set_committed_value(obj, shape.attr[name], value)
+
+
+class Entities:
+    """A kept SELECT of a mapped class's columns whose rows come back as instances outside the
+    session, carrying their values as loaded. They read like loaded objects (`present` takes
+    them) but nothing set on one is written: for rows a request only reads."""
+
+    __slots__ = ("keys", "manager", "stmt")
+
+    def __init__(self, model: Any, *where: Any) -> None:
+        shape = _shape(model)
+        self.keys = list(shape.attr.values())
+        self.manager = shape.manager
+        self.stmt = select(*shape.table.c).where(*where)
+
+    def _made(self, row: Sequence[Any]) -> Any:
+        obj = self.manager.new_instance()
+        for key, value in zip(self.keys, row, strict=True):
+            set_committed_value(obj, key, value)
+        return obj
+
+    async def all(self, tx: AsyncSession, params: Mapping[str, Any]) -> list[Any]:
+        return [self._made(row) for row in await rows(tx, self.stmt, params)]
+
+    async def first(self, tx: AsyncSession, params: Mapping[str, Any]) -> Any | None:
+        found = await rows(tx, self.stmt, params)
+        return self._made(found[0]) if found else None

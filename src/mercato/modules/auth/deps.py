@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mercato.core.auth import bearer_claims, load_session
 from mercato.core.errors import Unauthorized
 from mercato.core.http import Tx
+from mercato.db import raw
 from mercato.modules.users.models import User
-from mercato.modules.users.service import find_user
+
+# Every admin request reads its user: on the driver, as a read-only instance (no route changes
+# the caller's own row through it).
+_USER = raw.Entities(User, User.id == bindparam("id"), User.deleted_at.is_(None))
 
 
 async def _user_by_id(tx: Tx, user_id: str | None) -> User | None:
-    return await find_user(tx, user_id) if user_id else None
+    return await _USER.first(tx, {"id": user_id}) if user_id else None
 
 
 async def current_admin(request: Request, tx: Tx) -> User:

@@ -5,21 +5,16 @@ Payment-session routes belong to the payments module; POST /store/carts/{id}/com
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, Request, Response
-from sqlalchemy import bindparam, select
 
-from mercato.core.clock import utcnow
 from mercato.core.http import Tx, ok
-from mercato.core.ids import generate_id
 from mercato.core.query import RetrieveParams, params
 from mercato.core.routing import public_router
 from mercato.core.validation import body_or_empty
-from mercato.db import raw
 from mercato.modules.carts import service
+from mercato.modules.carts.idempotent import idempotent_request
 from mercato.modules.carts.schemas import (
     StorePostCartReq,
     StorePostCartsCartLineItemsItemReq,
@@ -29,7 +24,6 @@ from mercato.modules.carts.schemas import (
 )
 from mercato.modules.sales_channels.deps import PublishableKeyScope
 from mercato.modules.store_customers.deps import OptionalCustomer
-from mercato.modules.system.models import IdempotencyKey
 
 store = public_router("/store", "Carts")
 
@@ -54,51 +48,6 @@ def _client_ip(request: Request) -> str | None:
 
 async def _answer(tx: Tx, cart_id: str) -> Response:
     return ok(await service.cart_response(tx, cart_id))
-
-
-_KEY_TABLE = IdempotencyKey.__table__
-_KEY = select(
-    _KEY_TABLE.c.id, _KEY_TABLE.c.recovery_point, _KEY_TABLE.c.response_code, _KEY_TABLE.c.response_body
-).where(_KEY_TABLE.c.idempotency_key == bindparam("key"))
-
-
-async def _idempotent(
-    request: Request, tx: Tx, cart_id: str, work: Callable[[], Awaitable[dict[str, Any]]]
-) -> Response:
-    """initializeIdempotencyRequest + the route's recovery points. A known `Idempotency-Key` whose
-    work finished replays the stored answer; an unknown or missing one gets a fresh key (Medusa
-    ignores a key it did not issue). Key, work and stored answer commit together, so a failed
-    request leaves nothing behind (a new key is written once, finished)."""
-    header_key = request.headers.get("idempotency-key") or ""
-    found = await raw.rows(tx, _KEY, {"key": header_key}) if header_key else []
-    if found and found[0][1] == "finished":
-        key, status, body = header_key, found[0][2] or 200, found[0][3]
-    else:
-        body = await work()
-        status = 200
-        finished = {"recovery_point": "finished", "response_code": status, "response_body": body}
-        if found:
-            key = header_key
-            await raw.update_where(tx, _KEY_TABLE, {"id": found[0][0]}, finished)
-        else:
-            key = str(uuid.uuid4())
-            await raw.insert_row(
-                tx,
-                _KEY_TABLE,
-                {
-                    "id": generate_id(IdempotencyKey.__id_prefix__ or "ikey"),
-                    "idempotency_key": key,
-                    "created_at": utcnow(),
-                    "request_method": request.method,
-                    "request_params": {"id": cart_id},
-                    "request_path": request.url.path.removeprefix("/store/carts"),
-                    **finished,
-                },
-            )
-    response = ok(body, status_code=status)
-    response.headers["Access-Control-Expose-Headers"] = "Idempotency-Key"
-    response.headers["Idempotency-Key"] = key
-    return response
 
 
 @store.post("/carts", dependencies=_FIND)
@@ -159,7 +108,7 @@ async def add_line_item(
         await service.add_line_item(tx, cart_id, data.variant_id, data.quantity, data.metadata, customer_id)
         return await service.cart_response(tx, cart_id, with_customer=True)
 
-    return await _idempotent(request, tx, cart_id, work)
+    return await idempotent_request(request, tx, cart_id, work)
 
 
 @store.post("/carts/{cart_id}/line-items/{line_id}", dependencies=_FIND)
@@ -203,7 +152,7 @@ async def calculate_taxes(cart_id: str, request: Request, tx: Tx) -> Response:
     async def work() -> dict[str, Any]:
         return await service.cart_response(tx, cart_id, force_taxes=True, totals_relations_only=True)
 
-    return await _idempotent(request, tx, cart_id, work)
+    return await idempotent_request(request, tx, cart_id, work)
 
 
 @store.get("/shipping-options/{cart_id}")

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
-from mercato.core.events import emit
+from mercato.core.events import discard_staged, emit, staged_mark
 from mercato.core.ids import generate_id
 from mercato.core.present import Tree, merge_trees, present, relation_tree
 from mercato.core.rows import load_trees
@@ -126,9 +126,16 @@ async def _locked_view(tx: AsyncSession, cart_id: str) -> CartView:
 # ---- payment -------------------------------------------------------------------------------------
 
 
+_SESSION = raw.Entities(PaymentSession, PaymentSession.id == bindparam("id"))
+
+
 async def _selected_session(tx: AsyncSession, cart: dict[str, Any]) -> PaymentSession | None:
+    """The selected session, read afresh (outside the ORM session: it is written with raw)."""
     selected = next((s for s in cart["payment_sessions"] if s["is_selected"]), None)
-    return await tx.get(PaymentSession, selected["id"]) if selected is not None else None
+    if selected is None:
+        return None
+    session: PaymentSession | None = await _SESSION.first(tx, {"id": selected["id"]})
+    return session
 
 
 async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> None:
@@ -367,28 +374,38 @@ async def _place_order(
     # the limit is refused, in the order's own transaction.
     for discount_id in discount_ids:
         await record_usage(tx, discount_id)
-    order = Order(
-        status="pending",
-        fulfillment_status="not_fulfilled",
-        payment_status="awaiting",
-        display_id=await orders.next_display_id(tx),
-        shipping_address_id=cart["shipping_address_id"],
-        billing_address_id=cart["billing_address_id"],
-        region_id=cart["region_id"],
-        email=cart["email"],
-        customer_id=cart["customer_id"],
-        cart_id=cart_id,
-        currency_code=cart["region"]["currency_code"],
-        metadata_=cart["metadata"] or {},
-        sales_channel_id=cart["sales_channel_id"] or None,
-    )
+    draft_order_id: str | None = None
+    no_notification: bool | None = None
     if cart["type"] == "draft_order":
         if draft is None or draft.cart_id != cart_id:
             draft = await _draft_of(tx, cart_id)
-        order.draft_order_id = draft.id
-        order.no_notification = draft.no_notification_order
-    tx.add(order)
-    await tx.flush()
+        draft_order_id, no_notification = draft.id, draft.no_notification_order
+    now = utcnow()
+    # written on the driver: the ORM's unit of work costs more than the INSERT
+    order: Order = await raw.insert_entity(
+        tx,
+        Order,
+        {
+            "id": generate_id(Order.__id_prefix__ or "order"),
+            "status": "pending",
+            "fulfillment_status": "not_fulfilled",
+            "payment_status": "awaiting",
+            "display_id": await orders.next_display_id(tx),
+            "shipping_address_id": cart["shipping_address_id"],
+            "billing_address_id": cart["billing_address_id"],
+            "region_id": cart["region_id"],
+            "email": cart["email"],
+            "customer_id": cart["customer_id"],
+            "cart_id": cart_id,
+            "currency_code": cart["region"]["currency_code"],
+            "metadata": cart["metadata"] or {},
+            "sales_channel_id": cart["sales_channel_id"] or None,
+            "draft_order_id": draft_order_id,
+            "no_notification": no_notification,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
     if cart["discounts"]:
         await tx.execute(
             insert(t_order_discounts),
@@ -400,7 +417,7 @@ async def _place_order(
             [{"order_id": order.id, "gift_card_id": g["id"]} for g in cart["gift_cards"]],
         )
     if totals.total != 0 and payment is not None:
-        payment.order_id = order.id
+        await raw.update_entity(tx, payment, {"order_id": order.id, "updated_at": utcnow()})
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
     await raw.execute(
         await raw.flushed(tx),
@@ -533,6 +550,7 @@ class Completion:
 
 async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> Completion:
     authorized: tuple[str, dict[str, Any]] | None = None
+    staged = staged_mark(tx)
     savepoint = await tx.begin_nested()
     try:
         view = await _locked_view(tx, cart_id)
@@ -541,6 +559,7 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
             # The shopper has more to do: nothing of the order stays, the provider's answer does.
             session_id, status, data = session.id, session.status, dict(session.data or {})
             await savepoint.rollback()
+            discard_staged(tx, staged)
             await tx.execute(
                 update(PaymentSession)
                 .where(PaymentSession.id == session_id)
@@ -563,12 +582,14 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
         await savepoint.commit()
     except InsufficientInventory as err:
         await savepoint.rollback()
+        discard_staged(tx, staged)
         await _cancel_at_provider(authorized)
         errors = [{"message": e.message, "type": e.type, "code": e.code} for e in err.errors]
         return Completion(409, {"errors": errors})
     except BaseException:
         if savepoint.is_active:
             await savepoint.rollback()
+        discard_staged(tx, staged)
         await _cancel_at_provider(authorized)
         raise
     return Completion(200, {"data": await present_placed_order(tx, order_id), "type": "order"})

@@ -9,8 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, delete, func, select
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,13 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
+from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.passwords import hash_password
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import DateFilter, apply_date_filter, apply_order, apply_search
-from mercato.modules.customers.models import Customer, CustomerGroup, t_customer_group_customers
+from mercato.db import raw
+from mercato.modules.customers.models import Address, Customer, CustomerGroup, t_customer_group_customers
 from mercato.modules.customers.schemas import (
     AdminGetCustomerGroupsParams,
     AdminGetCustomersParams,
@@ -154,6 +156,21 @@ async def customer_by_email(tx: AsyncSession, email: str, has_account: bool = Tr
     return (await tx.execute(stmt)).scalar_one_or_none()
 
 
+_GUEST = raw.Entities(
+    Customer,
+    Customer.email == bindparam("email"),
+    Customer.has_account.is_(False),
+    Customer.deleted_at.is_(None),
+)
+
+
+async def guest_customer(tx: AsyncSession, email: str) -> Customer:
+    """CartService.createOrFetchGuestCustomerFromEmail_: the live guest with that email, created
+    when there is none. Read-only: carts and draft orders only take its id and email."""
+    found: Customer | None = await _GUEST.first(tx, {"email": email.lower()})
+    return found if found is not None else await create_customer(tx, {"email": email})
+
+
 async def group_ids_for_customer(tx: AsyncSession, customer_id: str) -> list[str]:
     """The ids of the (live) groups a customer belongs to: the customer's side of price selection."""
     stmt = (
@@ -181,6 +198,23 @@ async def _event_payload(tx: AsyncSession, customer_id: str) -> dict[str, Any]:
     return present_customer(await retrieve_customer(tx, customer_id, {}))
 
 
+async def insert_address(tx: AsyncSession, values: Mapping[str, Any]) -> str:
+    """A new address row (values by column name: `metadata`), written on the driver; its id."""
+    now = utcnow()
+    address_id = generate_id(Address.__id_prefix__ or "addr")
+    await raw.insert_row(
+        tx, Address.__table__, {**values, "id": address_id, "created_at": now, "updated_at": now}
+    )
+    return address_id
+
+
+_ACCOUNT_FLAGS = (
+    select(Customer.has_account)
+    .where(Customer.email == bindparam("email"), Customer.deleted_at.is_(None))
+    .limit(2)
+)
+
+
 async def create_customer(
     tx: AsyncSession, data: CreateCustomerInput | BaseModel | Mapping[str, Any]
 ) -> Customer:
@@ -191,43 +225,40 @@ async def create_customer(
     makes an account (hashed, off the event loop)."""
     values = _input(data)
     email = values.email.lower()
-    existing = (
-        (
-            await tx.execute(
-                select(Customer.has_account)
-                .where(Customer.email == email, Customer.deleted_at.is_(None))
-                .limit(2)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    existing = [row[0] for row in await raw.rows(tx, _ACCOUNT_FLAGS, {"email": email})]
     if any(existing) and values.password:
         raise duplicate(ACCOUNT_EXISTS)
     if any(not has for has in existing) and not values.password:
         raise duplicate(GUEST_EXISTS)
-    customer = Customer(
-        email=email,
-        first_name=values.first_name,
-        last_name=values.last_name,
-        phone=values.phone,
-        metadata_=values.metadata,
-        has_account=bool(values.has_account),
-        password_hash=values.password_hash,
-    )
+    has_account = bool(values.has_account)
+    password_hash = values.password_hash
     if values.password:
-        customer.password_hash = await _hash(values.password)
-        customer.has_account = True
-    tx.add(customer)
+        password_hash = await _hash(values.password)
+        has_account = True
+    now = utcnow()
     try:
-        await tx.flush()
+        # on the driver (the ORM's unit of work costs more than the INSERT); the instance is
+        # outside the session: callers only present it or take its id
+        customer: Customer = await raw.insert_entity(
+            tx,
+            Customer,
+            {
+                "id": generate_id(Customer.__id_prefix__ or "cus"),
+                "email": email,
+                "first_name": values.first_name,
+                "last_name": values.last_name,
+                "phone": values.phone,
+                "metadata": values.metadata,
+                "has_account": has_account,
+                "password_hash": password_hash,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
     except IntegrityError:
         # a concurrent request took the (email, has_account) pair since the check above
-        raise duplicate(ACCOUNT_EXISTS if customer.has_account else GUEST_EXISTS) from None
-    # the new row as written (every column was set here), else read back
-    fresh = not sa_inspect(customer).expired_attributes
-    payload = present_customer(customer) if fresh else await _event_payload(tx, customer.id)
-    emit(tx, CUSTOMER_EVENTS["created"], payload)
+        raise duplicate(ACCOUNT_EXISTS if has_account else GUEST_EXISTS) from None
+    emit(tx, CUSTOMER_EVENTS["created"], present_customer(customer))
     return customer
 
 

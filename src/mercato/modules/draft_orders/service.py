@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, duplicate, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
@@ -26,7 +27,7 @@ from mercato.db import raw
 from mercato.modules.carts import service as carts
 from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem, PaymentSession
 from mercato.modules.customers.models import Address, Customer
-from mercato.modules.customers.service import customer_by_email
+from mercato.modules.customers.service import guest_customer, insert_address
 from mercato.modules.draft_orders.schemas import (
     AdminGetDraftOrdersParams,
     AdminPostDraftOrdersDraftOrderLineItemsItemReq,
@@ -221,24 +222,22 @@ async def _next_display_id(tx: AsyncSession) -> int:
     return int((await tx.execute(text("SELECT nextval('draft_order_display_id_seq')"))).scalar_one())
 
 
-def _address_values(payload: dict[str, Any]) -> dict[str, Any]:
-    return {("metadata_" if k == "metadata" else k): v for k, v in payload.items()}
-
-
-async def _guest_customer(tx: AsyncSession, email: str) -> Customer:
-    """CartService.createOrFetchGuestCustomerFromEmail_."""
-    from mercato.modules.customers.service import create_customer
-
-    customer = await customer_by_email(tx, email, has_account=False)
-    if customer is None:
-        customer = await create_customer(tx, {"email": email})
-    return customer
-
-
 async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
-    """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it."""
+    """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it. Rows
+    are written on the driver; the cart returned is outside the ORM session (read-only)."""
     channel = await carts.validated_sales_channel(tx, None)
-    cart = Cart(type="draft_order", context={}, sales_channel_id=channel.id)
+    now = utcnow()
+    cart: dict[str, Any] = {
+        "id": generate_id(Cart.__id_prefix__ or "cart"),
+        "type": "draft_order",
+        "context": {},
+        "sales_channel_id": channel.id,
+        "region_id": data.region_id,
+        # the validator's default (`metadata = {}`) unless the body names it
+        "metadata": data.metadata if "metadata" in data.model_fields_set else {},
+        "created_at": now,
+        "updated_at": now,
+    }
     if data.customer_id:
         # Medusa swallows an unknown customer id (retrieve(...).catch(() => undefined))
         customer = (
@@ -247,52 +246,39 @@ async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
             )
         ).scalar_one_or_none()
         if customer is not None:
-            cart.customer_id = customer.id
-            cart.email = customer.email
-    if not cart.email and data.email:
-        guest = await _guest_customer(tx, data.email)
-        cart.customer_id = guest.id
-        cart.email = guest.email
+            cart["customer_id"] = customer.id
+            cart["email"] = customer.email
+    if not cart.get("email") and data.email:
+        guest = await guest_customer(tx, data.email)
+        cart["customer_id"] = guest.id
+        cart["email"] = guest.email
     codes = await carts.region_country_codes(tx, data.region_id)
-    cart.region_id = data.region_id
     shipping = data.shipping_address
     if shipping is None:
         if len(codes) == 1:
-            address = Address(country_code=codes[0])
-            tx.add(address)
-            await tx.flush()
-            cart.shipping_address_id = address.id
+            cart["shipping_address_id"] = await insert_address(tx, {"country_code": codes[0]})
     elif isinstance(shipping, dict):
         if shipping.get("country_code") not in codes:
             raise not_allowed("Shipping country not in region")
-        address = Address(**_address_values(shipping))
-        tx.add(address)
-        await tx.flush()
-        cart.shipping_address_id = address.id
+        cart["shipping_address_id"] = await insert_address(tx, shipping)
     else:
         found = await tx.get(Address, shipping)
         if found is not None and found.country_code and found.country_code not in codes:
             raise not_allowed("Shipping country not in region")
-        cart.shipping_address_id = shipping
+        cart["shipping_address_id"] = shipping
     billing = data.billing_address
     if isinstance(billing, dict):
         if billing.get("country_code") not in codes:
             raise not_allowed("Billing country not in region")
-        address = Address(**_address_values(billing))
-        tx.add(address)
-        await tx.flush()
-        cart.billing_address_id = address.id
+        cart["billing_address_id"] = await insert_address(tx, billing)
     elif isinstance(billing, str):
         found = await tx.get(Address, billing)
         if found is not None and found.country_code and found.country_code not in codes:
             raise not_allowed("Billing country not in region")
-        cart.billing_address_id = billing
-    # the validator's default (`metadata = {}`) unless the body names it
-    cart.metadata_ = data.metadata if "metadata" in data.model_fields_set else {}
-    tx.add(cart)
-    await tx.flush()
-    emit(tx, "cart.created", {"id": cart.id})
-    return cart
+        cart["billing_address_id"] = billing
+    made: Cart = await raw.insert_entity(tx, Cart, cart)
+    emit(tx, "cart.created", {"id": made.id})
+    return made
 
 
 async def _generate_priced_lines(
@@ -357,26 +343,31 @@ async def _generate_priced_lines(
     return out
 
 
-def _line_row(values: dict[str, Any], cart_id: str) -> LineItem:
-    return LineItem(**{k: v for k, v in values.items() if not k.startswith("_")}, cart_id=cart_id)
+async def _insert_line(tx: AsyncSession, values: dict[str, Any], cart_id: str) -> None:
+    """A new line of the draft's cart, written on the driver (its ids and dates given here)."""
+    now = utcnow()
+    row = carts.line_columns(values)
+    row.update(
+        id=generate_id(LineItem.__id_prefix__ or "item"), cart_id=cart_id, created_at=now, updated_at=now
+    )
+    await raw.insert_row(tx, LineItem.__table__, row)
 
 
-def _custom_line(cart_id: str, title: str | None, unit_price: Any, quantity: int, metadata: Any) -> LineItem:
+def _custom_line(title: str | None, unit_price: Any, quantity: int, metadata: Any) -> dict[str, Any]:
     """A custom line item of a draft order (no variant, never discounted)."""
     price = 0 if unit_price is None or unit_price < 0 else int(unit_price)
-    return LineItem(
-        cart_id=cart_id,
-        has_shipping=True,
-        title=title or "Custom item",
-        allow_discounts=False,
-        unit_price=price,
-        quantity=quantity,
-        metadata_=metadata if metadata is not None else {},
-        should_merge=True,
-        is_giftcard=False,
-        is_return=False,
-        includes_tax=False,
-    )
+    return {
+        "has_shipping": True,
+        "title": title or "Custom item",
+        "allow_discounts": False,
+        "unit_price": price,
+        "quantity": quantity,
+        "metadata_": metadata if metadata is not None else {},
+        "should_merge": True,
+        "is_giftcard": False,
+        "is_return": False,
+        "includes_tax": False,
+    }
 
 
 def _cart_update(**values: Any) -> SimpleNamespace:
@@ -402,14 +393,20 @@ async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Draft
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
     cart = await _create_cart(tx, data)
-    draft = DraftOrder(
-        cart_id=cart.id,
-        no_notification_order=data.no_notification_order,
-        display_id=await _next_display_id(tx),
-        status="open",
+    now = utcnow()
+    draft: DraftOrder = await raw.insert_entity(
+        tx,
+        DraftOrder,
+        {
+            "id": generate_id(DraftOrder.__id_prefix__ or "dorder"),
+            "cart_id": cart.id,
+            "no_notification_order": data.no_notification_order,
+            "display_id": await _next_display_id(tx),
+            "status": "open",
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-    tx.add(draft)
-    await tx.flush()
     emit(tx, "draft_order.created", {"id": draft.id})
 
     items = data.items or []
@@ -418,18 +415,16 @@ async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Draft
     for item in items:
         if item.get("variant_id"):
             continue
-        tx.add(
-            _custom_line(
-                cart.id, item.get("title"), item.get("unit_price"), item["quantity"], item.get("metadata")
-            )
+        await _insert_line(
+            tx,
+            _custom_line(item.get("title"), item.get("unit_price"), item["quantity"], item.get("metadata")),
+            cart.id,
         )
-    await tx.flush()
     variant_items = [i for i in items if i.get("variant_id")]
     if variant_items:
         lines = await _generate_priced_lines(tx, variant_items, data.region_id, cart.customer_id)
         for line in lines:
-            tx.add(_line_row(line, cart.id))
-        await tx.flush()
+            await _insert_line(tx, line, cart.id)
 
     for method in data.shipping_methods:
         if method.get("price") is not None:
@@ -515,16 +510,13 @@ async def create_line_item(
         )
         await carts.add_or_update_lines(tx, cart.id, lines)
     else:
-        tx.add(
-            _custom_line(
-                cart.id,
-                data.title if data.title is not None else "Custom item",
-                data.unit_price or 0,
-                data.quantity,
-                data.metadata if data.metadata is not None else {},
-            )
+        line = _custom_line(
+            data.title if data.title is not None else "Custom item",
+            data.unit_price or 0,
+            data.quantity,
+            data.metadata if data.metadata is not None else {},
         )
-        await tx.flush()
+        await _insert_line(tx, line, cart.id)
     return draft
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import not_found
+from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import present
+from mercato.db import raw
 from mercato.modules.carts.models import PaymentSession
 from mercato.modules.customers.models import Customer
 from mercato.modules.orders.models import Payment
@@ -32,10 +35,15 @@ async def retrieve_session(tx: AsyncSession, session_id: str) -> PaymentSession:
     return session
 
 
+_CUSTOMER = raw.Entities(Customer, Customer.id == bindparam("id"))
+
+
 async def load_customer(tx: AsyncSession, customer_id: str | None) -> Customer | None:
+    """The customer a provider is told about: read-only (see _process_update_requests)."""
     if not customer_id:
         return None
-    return await tx.get(Customer, customer_id)
+    customer: Customer | None = await _CUSTOMER.first(tx, {"id": customer_id})
+    return customer
 
 
 def present_row(row: Any) -> dict[str, Any] | None:
@@ -54,7 +62,12 @@ async def _process_update_requests(
     requests = response.update_requests or {}
     changes = requests.get("customer_metadata")
     if changes and customer is not None:
-        customer.metadata_ = merge_metadata(customer.metadata_, changes)
+        # the customer was read outside the ORM session (load_customer): written here
+        merged = merge_metadata(customer.metadata_, changes)
+        await raw.update_where(
+            tx, Customer.__table__, {"id": customer.id}, {"metadata": merged, "updated_at": utcnow()}
+        )
+        set_committed_value(customer, "metadata_", merged)
 
 
 async def create_session(
@@ -70,17 +83,23 @@ async def create_session(
     provider = provider_for(provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
-    session = PaymentSession(
-        cart_id=cart_id,
-        provider_id=provider_id,
-        data=response.session_data,
-        status=PENDING,
-        is_initiated=True,
-        amount=context.amount,
-        is_selected=True if selected else None,
+    now = utcnow()
+    session: PaymentSession = await raw.insert_entity(
+        tx,
+        PaymentSession,
+        {
+            "id": generate_id(PaymentSession.__id_prefix__ or "ps"),
+            "cart_id": cart_id,
+            "provider_id": provider_id,
+            "data": response.session_data,
+            "status": PENDING,
+            "is_initiated": True,
+            "amount": context.amount,
+            "is_selected": True if selected else None,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-    tx.add(session)
-    await tx.flush()
     return session
 
 
@@ -148,11 +167,11 @@ async def authorize_session(
 ) -> PaymentSession:
     provider = provider_for(session.provider_id)
     result = await call_provider(provider.authorize_payment(dict(session.data or {}), context))
-    session.data = result.data
-    session.status = result.status
-    if session.status == AUTHORIZED:
-        session.payment_authorized_at = utcnow()
-    await tx.flush()
+    now = utcnow()
+    values: dict[str, Any] = {"data": result.data, "status": result.status, "updated_at": now}
+    if result.status == AUTHORIZED:
+        values["payment_authorized_at"] = now
+    await raw.update_entity(tx, session, values)
     return session
 
 
@@ -180,11 +199,22 @@ async def create_payment_from_session(
     pid = provider_id or session.provider_id
     provider = provider_for(pid)
     data = await call_provider(provider.retrieve_payment(dict(session.data or {})))
-    payment = Payment(
-        provider_id=pid, amount=amount, currency_code=currency_code, data=data or {}, cart_id=cart_id
+    now = utcnow()
+    payment: Payment = await raw.insert_entity(
+        tx,
+        Payment,
+        {
+            "id": generate_id(Payment.__id_prefix__ or "pay"),
+            "provider_id": pid,
+            "amount": amount,
+            "currency_code": currency_code,
+            "amount_refunded": 0,
+            "data": data or {},
+            "cart_id": cart_id,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-    tx.add(payment)
-    await tx.flush()
     return payment
 
 

@@ -3,7 +3,6 @@ payment methods. Routers are included through routes.py (app.py only scans `rout
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import Body, Request, Response
@@ -15,15 +14,16 @@ from mercato.core.present import present
 from mercato.core.routing import public_router
 from mercato.core.validation import body_or_empty
 from mercato.modules.carts import service as carts
+from mercato.modules.carts.idempotent import idempotent_request
 from mercato.modules.customers.models import Customer
 from mercato.modules.payments import cart_sessions
+from mercato.modules.payments import sessions as ps
 from mercato.modules.payments.schemas import (
     StorePostCartsCartPaymentSessionReq,
     StorePostCartsCartPaymentSessionUpdateReq,
 )
 from mercato.modules.store.models import PaymentProvider
 from mercato.modules.store_customers.deps import RequiredCustomer
-from mercato.modules.system.models import IdempotencyKey
 from mercato.providers.registry import payment_registry
 
 store_carts = public_router("/store", "Carts")
@@ -53,40 +53,22 @@ async def _run(tx: Tx, work: Any) -> None:
 
 @store_carts.post("/carts/{cart_id}/payment-sessions")
 async def create_payment_sessions(cart_id: str, request: Request, tx: Tx) -> Response:
-    header_key = request.headers.get("Idempotency-Key") or ""
-    key: IdempotencyKey | None = None
-    if header_key:
-        key = (
-            await tx.execute(select(IdempotencyKey).where(IdempotencyKey.idempotency_key == header_key))
-        ).scalar_one_or_none()
-    if key is None:
-        key = IdempotencyKey(
-            idempotency_key=str(uuid.uuid4()),
-            request_method=request.method,
-            request_params={"id": cart_id},
-            request_path=request.url.path.removeprefix("/store/carts"),
-        )
-        tx.add(key)
-        await tx.flush()
-    headers = {"Access-Control-Expose-Headers": "Idempotency-Key", "Idempotency-Key": key.idempotency_key}
-    if key.recovery_point != "finished":
+    async def work() -> dict[str, Any]:
         view = await cart_sessions.set_payment_sessions(tx, cart_id)
         cart = await _view_json(tx, view)
         # the stored `cart` is retrieveWithTotals' cart as is (its `data` twin is cleaned below)
         cart["raw_discount_total"] = view.totals.raw_discount_total
         customer_id = cart.get("customer_id")
-        cart_row = await tx.get(Customer, customer_id) if customer_id else None
-        cart["customer"] = present(cart_row)
-        key.recovery_point = "finished"
-        key.response_code = 200
-        key.response_body = {"cart": cart}
-        await tx.flush()
-    body = dict(key.response_body or {})
-    if body.get("cart"):
-        body["data"] = _clean(body["cart"])
-    response = ok(body, status_code=key.response_code or 200)
-    response.headers.update(headers)
-    return response
+        cart["customer"] = present(await ps.load_customer(tx, customer_id))
+        return {"cart": cart}
+
+    def shown(stored: dict[str, Any]) -> dict[str, Any]:
+        body = dict(stored or {})
+        if body.get("cart"):
+            body["data"] = _clean(body["cart"])
+        return body
+
+    return await idempotent_request(request, tx, cart_id, work, shown)
 
 
 @store_carts.post("/carts/{cart_id}/payment-session")
