@@ -327,11 +327,15 @@ class Entities:
 
     __slots__ = ("keys", "manager", "stmt")
 
-    def __init__(self, model: Any, *where: Any) -> None:
+    def __init__(
+        self, model: Any, *where: Any, order_by: Sequence[Any] = (), for_update: bool = False
+    ) -> None:
         shape = _shape(model)
         self.keys = list(shape.attr.values())
         self.manager = shape.manager
-        self.stmt = select(*shape.table.c).where(*where)
+        stmt = select(*shape.table.c).where(*where).order_by(*order_by)
+        # FOR UPDATE on PostgreSQL (SQLite's compiler leaves it out: its writers are serialized)
+        self.stmt = stmt.with_for_update() if for_update else stmt
 
     def _made(self, row: Sequence[Any]) -> Any:
         obj = self.manager.new_instance()

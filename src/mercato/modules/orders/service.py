@@ -28,7 +28,14 @@ from mercato.db import raw
 from mercato.modules.carts.models import LineItem, ShippingMethod, ShippingMethodTaxLine
 from mercato.modules.customers.models import Address, Customer
 from mercato.modules.orders import states
-from mercato.modules.orders.models import Fulfillment, FulfillmentItem, Order, TrackingLink, t_order_discounts
+from mercato.modules.orders.models import (
+    Fulfillment,
+    FulfillmentItem,
+    Order,
+    Payment,
+    TrackingLink,
+    t_order_discounts,
+)
 from mercato.modules.orders.schemas import (
     AdminGetOrdersParams,
     AdminPostOrdersOrderFulfillmentsReq,
@@ -521,19 +528,24 @@ async def cancel_order(tx: AsyncSession, order_id: str) -> Order:
     return order
 
 
-async def capture_order_payment(tx: AsyncSession, order_id: str, *, locked: bool = False) -> Order:
+async def capture_order_payment(
+    tx: AsyncSession, order_id: str, *, placed: tuple[Order, list[Payment]] | None = None
+) -> Order:
     """OrderService.capturePayment: every uncaptured payment is captured; payment_status becomes
-    captured when all are, requires_action otherwise. `locked`: the caller holds the order row
-    (it made the order in this transaction)."""
+    captured when all are, requires_action otherwise. `placed`: the order and its payments as the
+    caller made them in this transaction (no one else can hold them: nothing to lock or read)."""
     from mercato.core.errors import MedusaError
     from mercato.modules.payments.service import capture_payment
 
-    if not locked:
+    if placed is not None:
+        order, payments = placed
+    else:
         await retrieve_order(tx, order_id, lock=True)
-    (order,) = await load_orders(tx, [order_id], relation_tree(["payments"]))
+        (order,) = await load_orders(tx, [order_id], relation_tree(["payments"]))
+        payments = list(order.payments)  # type: ignore[attr-defined]
     states.guard("capture", order.status)
     captured: list[bool] = []
-    for payment in order.payments:  # type: ignore[attr-defined]
+    for payment in payments:
         if payment.captured_at is not None:
             captured.append(True)
             continue
@@ -553,10 +565,9 @@ async def capture_order_payment(tx: AsyncSession, order_id: str, *, locked: bool
                 },
             )
             captured.append(False)
-    _set_status(order, "payment_status", "capture", states.capture_target(captured))
-    order.updated_at = utcnow()
-    await tx.flush()
-    if order.payment_status == "captured":
+    status = states.move("payment_status", "capture", order.payment_status, states.capture_target(captured))
+    await raw.update_entity(tx, order, {"payment_status": status, "updated_at": utcnow()})
+    if status == "captured":
         emit(tx, "order.payment_captured", {"id": order.id, "no_notification": order.no_notification})
     return order
 

@@ -6,15 +6,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
+from mercato.core.ids import generate_id
+from mercato.db import raw
 from mercato.modules.carts.models import Cart, PaymentSession
 from mercato.modules.carts.service import CartView, cart_json_view
 from mercato.modules.payments import sessions as ps
 from mercato.providers.payment import PENDING, PaymentProcessorContext
+
+_UNSELECT = (
+    update(PaymentSession)
+    .where(
+        PaymentSession.cart_id == bindparam("cart_id"),
+        or_(PaymentSession.is_selected.is_not(None), PaymentSession.is_initiated.is_(True)),
+    )
+    .values(is_selected=None, is_initiated=False, updated_at=bindparam("now"))
+)
 
 
 def cart_context(cart: dict[str, Any], total: int, customer: Any) -> PaymentProcessorContext:
@@ -42,8 +54,23 @@ async def _delete_appropriately(tx: AsyncSession, session: PaymentSession) -> No
     if session.is_initiated:
         await ps.delete_session(tx, session)
     else:
-        await tx.delete(session)
-        await tx.flush()
+        await ps.drop_session_row(tx, session)
+
+
+async def _add_uninitiated(tx: AsyncSession, cart_id: str, provider_id: str, amount: int) -> None:
+    now = utcnow()
+    row = {
+        "id": generate_id(PaymentSession.__id_prefix__ or "ps"),
+        "cart_id": cart_id,
+        "provider_id": provider_id,
+        "data": {},
+        "status": PENDING,
+        "amount": amount,
+        "is_initiated": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    await raw.insert_row(tx, PaymentSession.__table__, row)
 
 
 async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
@@ -70,21 +97,10 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         if session.is_selected and session.is_initiated:
             await ps.update_session(tx, session, cart_context(cart, total, customer), customer=customer)
         elif session.is_initiated:
-            provider_id = session.provider_id
             await ps.delete_session(tx, session)
-            tx.add(
-                PaymentSession(
-                    cart_id=cart_id,
-                    provider_id=provider_id,
-                    data={},
-                    status=PENDING,
-                    amount=total,
-                    is_initiated=False,
-                )
-            )
-        else:
-            session.amount = total
-    await tx.flush()
+            await _add_uninitiated(tx, cart_id, session.provider_id, total)
+        elif session.amount != total:
+            await raw.update_entity(tx, session, {"amount": total, "updated_at": utcnow()})
     if len(providers) == 1 and _selected(sessions) is None:
         # Medusa creates and selects a session for the only provider. (Medusa would insert a second
         # row for a provider that already has an unselected one and fail on the unique index;
@@ -94,29 +110,15 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
             (s for s in await ps.sessions_of_cart(tx, cart_id) if s.provider_id == providers[0]), None
         )
         if existing is not None:
-            chosen = await ps.initiate_session(tx, existing, context, customer=customer)
-            chosen.is_selected = True
-            chosen.is_initiated = True
-            await tx.flush()
+            await ps.initiate_session(tx, existing, context, customer=customer, also={"is_selected": True})
         else:
             await ps.create_session(
                 tx, providers[0], context, cart_id=cart_id, customer=customer, selected=True
             )
         return view
     for provider_id in providers:
-        if provider_id in consumed:
-            continue
-        tx.add(
-            PaymentSession(
-                cart_id=cart_id,
-                provider_id=provider_id,
-                data={},
-                status=PENDING,
-                amount=total,
-                is_initiated=False,
-            )
-        )
-    await tx.flush()
+        if provider_id not in consumed:
+            await _add_uninitiated(tx, cart_id, provider_id, total)
     return view
 
 
@@ -135,21 +137,19 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
         await ps.call_provider(ps.provider_for(current.provider_id).delete_payment(dict(current.data or {})))
     chosen = next((s for s in sessions if s.provider_id == provider_id), None)
     was_initiated = bool(chosen.is_initiated) if chosen is not None else False
-    for session in sessions:
-        session.is_selected = None
-        session.is_initiated = False
-    await tx.flush()
+    # every session unselected and not initiated (those already so are left alone), before the
+    # chosen one is selected: one selected session per cart is a unique index
+    if any(s.is_selected is not None or s.is_initiated for s in sessions):
+        await raw.execute(await raw.flushed(tx), _UNSELECT, {"cart_id": cart_id, "now": utcnow()})
     if chosen is None:
         raise MedusaError("unexpected_state", "Could not find payment session")
     customer = await ps.load_customer(tx, cart["customer_id"])
     context = cart_context(cart, totals.total, customer)
+    selected = {"is_selected": True, "is_initiated": True}
     if was_initiated:
-        await ps.update_session(tx, chosen, context, customer=customer)
+        await ps.update_session(tx, chosen, context, customer=customer, also=selected)
     else:
-        await ps.initiate_session(tx, chosen, context, customer=customer)
-    chosen.is_selected = True
-    chosen.is_initiated = True
-    await tx.flush()
+        await ps.initiate_session(tx, chosen, context, customer=customer, also=selected)
     emit(tx, "cart.updated", {"id": cart_id})
     return view
 
@@ -174,8 +174,7 @@ async def delete_payment_session(tx: AsyncSession, cart_id: str, provider_id: st
         if session.is_selected or session.is_initiated:
             await ps.delete_session(tx, session)
         else:
-            await tx.delete(session)
-            await tx.flush()
+            await ps.drop_session_row(tx, session)
     emit(tx, "cart.updated", {"id": cart_id})
 
 
@@ -191,8 +190,7 @@ async def refresh_payment_session(tx: AsyncSession, cart_id: str, provider_id: s
             context = cart_context(view.cart, totals.total, customer)
             await ps.refresh_session(tx, session, context, customer=customer)
         else:
-            session.amount = totals.total
-            await tx.flush()
+            await raw.update_entity(tx, session, {"amount": totals.total, "updated_at": utcnow()})
     emit(tx, "cart.updated", {"id": cart_id})
 
 

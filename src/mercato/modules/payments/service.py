@@ -107,8 +107,10 @@ async def capture_payment(tx: AsyncSession, payment_id: str, *, loaded: Payment 
         for name, value in (("data", data), ("captured_at", now), ("updated_at", now)):
             set_committed_value(payment, name, value)
         emit(tx, "payment.payment_captured", present_payment(payment))
-    else:
+    elif payment in tx:
         await tx.refresh(payment)
+    else:  # an instance outside the session (raw.Entities): read the row the winner wrote
+        payment = await retrieve_payment(tx, payment.id)
     return payment
 
 

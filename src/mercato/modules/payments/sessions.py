@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -109,16 +109,21 @@ async def initiate_session(
     context: PaymentProcessorContext,
     *,
     customer: Customer | None = None,
+    also: dict[str, Any] | None = None,
 ) -> PaymentSession:
-    """createSession with a payment_session_id: the provider initiates, the existing row is updated."""
+    """createSession with a payment_session_id: the provider initiates, the existing row is
+    updated (with the columns of `also` in the same UPDATE)."""
     provider = provider_for(session.provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
-    session.data = response.session_data
-    session.status = PENDING
-    session.is_initiated = True
-    session.amount = context.amount
-    await tx.flush()
+    values = {
+        "data": response.session_data,
+        "status": PENDING,
+        "is_initiated": True,
+        "amount": context.amount,
+        "updated_at": utcnow(),
+    }
+    await raw.update_entity(tx, session, {**values, **(also or {})})
     return session
 
 
@@ -128,25 +133,40 @@ async def update_session(
     context: PaymentProcessorContext,
     *,
     customer: Customer | None = None,
+    also: dict[str, Any] | None = None,
 ) -> PaymentSession:
+    """updateSession: the provider's new data, is_initiated and the amount (with the columns of
+    `also` in the same UPDATE, written even when the provider has nothing to change)."""
     provider = provider_for(session.provider_id)
     context.payment_session_data = dict(session.data or {})
     response = await call_provider(provider.update_payment(context))
-    if response is None or response.session_data is None:
-        return session
-    await _process_update_requests(tx, customer, response)
-    session.data = response.session_data
-    session.is_initiated = True
-    session.amount = context.amount
-    await tx.flush()
+    values: dict[str, Any] = {}
+    if response is not None and response.session_data is not None:
+        await _process_update_requests(tx, customer, response)
+        values = {"data": response.session_data, "is_initiated": True, "amount": context.amount}
+    values.update(also or {})
+    if values:
+        await raw.update_entity(tx, session, {**values, "updated_at": utcnow()})
     return session
+
+
+_DROP_SESSION = delete(PaymentSession).where(PaymentSession.id == bindparam("id"))
+
+
+async def drop_session_row(tx: AsyncSession, session: PaymentSession) -> None:
+    """The session's row deleted (no provider call). A session of the ORM session goes through
+    it, so that relationships holding it (payment collections) keep up."""
+    if session in tx:
+        await tx.delete(session)
+        await tx.flush()
+    else:
+        await raw.execute(await raw.flushed(tx), _DROP_SESSION, {"id": session.id})
 
 
 async def delete_session(tx: AsyncSession, session: PaymentSession) -> None:
     provider = provider_for(session.provider_id)
     await call_provider(provider.delete_payment(dict(session.data or {})))
-    await tx.delete(session)
-    await tx.flush()
+    await drop_session_row(tx, session)
 
 
 async def refresh_session(
@@ -181,8 +201,8 @@ async def update_session_data(
     """updateSessionData: the provider's answer is merged into the session's data."""
     provider = provider_for(session.provider_id)
     updated = await call_provider(provider.update_payment_data(session.id, data, dict(session.data or {})))
-    session.data = {**(session.data or {}), **(updated or {})}
-    await tx.flush()
+    merged = {**(session.data or {}), **(updated or {})}
+    await raw.update_entity(tx, session, {"data": merged, "updated_at": utcnow()})
     return session
 
 
@@ -218,6 +238,13 @@ async def create_payment_from_session(
     return payment
 
 
+_CART_SESSIONS = raw.Entities(
+    PaymentSession, PaymentSession.cart_id == bindparam("cart_id"), order_by=[PaymentSession.created_at]
+)
+
+
 async def sessions_of_cart(tx: AsyncSession, cart_id: str) -> list[PaymentSession]:
-    stmt = select(PaymentSession).where(PaymentSession.cart_id == cart_id).order_by(PaymentSession.created_at)
-    return list((await tx.execute(stmt)).scalars().all())
+    """The cart's sessions, oldest first, as read-only instances: write them with this module's
+    functions (raw.update_entity, drop_session_row)."""
+    found: list[PaymentSession] = await _CART_SESSIONS.all(tx, {"cart_id": cart_id})
+    return found

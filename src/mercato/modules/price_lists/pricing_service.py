@@ -17,16 +17,17 @@ the products' tax rates) whatever the number of variants.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core import refcache
 from mercato.core.clock import iso, utcnow
 from mercato.core.errors import not_found
+from mercato.db import raw
 from mercato.modules.carts.models import Cart
 from mercato.modules.currencies.models import Currency
 from mercato.modules.customers.models import CustomerGroup, t_customer_group_customers
@@ -57,14 +58,25 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return iso(value) if value is not None else None
 
 
+# Kept statements, run on the driver (mercato.db.raw): pricing runs on every cart line and every
+# product page, and building and compiling these per call cost more than running them.
+_CUSTOMER_GROUPS = (
+    select(t_customer_group_customers.c.customer_group_id)
+    .join(CustomerGroup, CustomerGroup.id == t_customer_group_customers.c.customer_group_id)
+    .where(
+        t_customer_group_customers.c.customer_id == bindparam("customer_id"),
+        CustomerGroup.deleted_at.is_(None),
+    )
+)
+_CART_REGION = select(Cart.region_id).where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
+_REGION = select(Region.currency_code, Region.automatic_taxes, Region.tax_rate).where(
+    Region.id == bindparam("id"), Region.deleted_at.is_(None)
+)
+
+
 async def customer_group_ids(tx: AsyncSession, customer_id: str) -> frozenset[str]:
     """The (not deleted) groups a customer belongs to."""
-    rows = await tx.execute(
-        select(t_customer_group_customers.c.customer_group_id)
-        .join(CustomerGroup, CustomerGroup.id == t_customer_group_customers.c.customer_group_id)
-        .where(t_customer_group_customers.c.customer_id == customer_id, CustomerGroup.deleted_at.is_(None))
-    )
-    return frozenset(rows.scalars())
+    return frozenset(row[0] for row in await raw.rows(tx, _CUSTOMER_GROUPS, {"customer_id": customer_id}))
 
 
 async def pricing_context(
@@ -84,27 +96,19 @@ async def pricing_context(
     logged-in customer, if any: its groups open customer-group price lists. Unknown cart or region:
     Medusa's 404."""
     if cart_id:
-        cart_region = (
-            await tx.execute(select(Cart.region_id).where(Cart.id == cart_id, Cart.deleted_at.is_(None)))
-        ).first()
-        if cart_region is None:
+        cart_region = await raw.rows(tx, _CART_REGION, {"id": cart_id})
+        if not cart_region:
             raise not_found(f"Cart with {cart_id} was not found")
-        region_id = cart_region[0]
+        region_id = cart_region[0][0]
     automatic_taxes = False
     region_tax_rate: float | None = None
     if region_id:
-        region = (
-            await tx.execute(
-                select(Region.currency_code, Region.automatic_taxes, Region.tax_rate).where(
-                    Region.id == region_id, Region.deleted_at.is_(None)
-                )
-            )
-        ).first()
-        if region is None:
+        found = await raw.rows(tx, _REGION, {"id": region_id})
+        if not found:
             raise not_found(f"Region with {region_id} was not found")
-        currency_code = region.currency_code
-        automatic_taxes = bool(region.automatic_taxes)
-        region_tax_rate = float4(region.tax_rate)
+        currency_code, automatic, rate = found[0]
+        automatic_taxes = bool(automatic)
+        region_tax_rate = float4(rate)
     groups = await customer_group_ids(tx, customer_id) if customer_id else None
     return PricingContext(
         region_id=region_id or None,
@@ -232,27 +236,25 @@ async def _read_product_tax_rates(
     return {pid: rates.get(pid) or [dict(d) for d in default] for pid in product_ids}
 
 
-async def price_variants(
-    tx: AsyncSession,
-    variant_ids: Sequence[str],
-    ctx: PricingContext,
-    *,
-    now: datetime.datetime | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Each variant's pricing keys in `ctx`, to merge onto the variant's JSON.
+_LIST_GROUPS = (
+    select(t_price_list_customer_groups.c.price_list_id, t_price_list_customer_groups.c.customer_group_id)
+    .join(CustomerGroup, CustomerGroup.id == t_price_list_customer_groups.c.customer_group_id)
+    .where(
+        t_price_list_customer_groups.c.price_list_id.in_(bindparam("ids", expanding=True)),
+        CustomerGroup.deleted_at.is_(None),
+    )
+)
+_PRICES: dict[tuple[bool, bool, bool], tuple[Any, Any]] = {}
 
-    For a variant with at least one candidate price: `prices` (the candidates: default prices of
-    the region/currency and the applicable price lists' prices, each with its `price_list` and
-    `variant_id`; without region and currency only default prices, unless a customer or
-    `include_discount_prices`), `original_price`, `calculated_price`, `calculated_price_type`
-    (only when a price was calculated), `original_price_includes_tax`,
-    `calculated_price_includes_tax`, and with a region that has automatic taxes
-    `original_price_incl_tax`, `calculated_price_incl_tax`, `original_tax`, `calculated_tax`,
-    `tax_rates` (null otherwise). A variant without any candidate is absent from the answer."""
-    ids = list(dict.fromkeys(variant_ids))
-    if not ids:
-        return {}
-    now = now or utcnow()
+
+def _prices_statement(by_region: bool, by_currency: bool, only_defaults: bool) -> tuple[Any, Any]:
+    """The candidate prices of variants (`ids`) with their price lists, for a context that has a
+    region and/or a currency (`region_id`, `currency_code`), or neither; and the named tuple its
+    rows become. Built once per shape."""
+    key = (by_region, by_currency, only_defaults)
+    found = _PRICES.get(key)
+    if found is not None:
+        return found
     pvma = ProductVariantMoneyAmount
     stmt = (
         select(
@@ -279,42 +281,62 @@ async def price_variants(
         .outerjoin(Currency, Currency.code == MoneyAmount.currency_code)
         .outerjoin(Region, Region.id == MoneyAmount.region_id)
         .where(
-            pvma.variant_id.in_(ids),
+            pvma.variant_id.in_(bindparam("ids", expanding=True)),
             pvma.deleted_at.is_(None),
             MoneyAmount.deleted_at.is_(None),
             or_(MoneyAmount.price_list_id.is_(None), PriceList.status == "active"),
         )
         .order_by(MoneyAmount.id)
     )
-    if ctx.region_id or ctx.currency_code:
+    if by_region or by_currency:
         market = []
-        if ctx.region_id:
-            market.append(MoneyAmount.region_id == ctx.region_id)
-        if ctx.currency_code:
+        if by_region:
+            market.append(MoneyAmount.region_id == bindparam("region_id"))
+        if by_currency:
             market.append(
-                and_(MoneyAmount.currency_code == ctx.currency_code, MoneyAmount.region_id.is_(None))
+                and_(MoneyAmount.currency_code == bindparam("currency_code"), MoneyAmount.region_id.is_(None))
             )
         stmt = stmt.where(or_(*market))
-    elif ctx.customer_group_ids is None and not ctx.include_discount_prices:
+    elif only_defaults:
         stmt = stmt.where(MoneyAmount.price_list_id.is_(None))
-    rows = list(await tx.execute(stmt))
+    shape = namedtuple("PriceRow", [c.key for c in stmt.selected_columns])  # type: ignore[misc]  # noqa: PYI024
+    found = _PRICES[key] = (stmt, shape)
+    return found
+
+
+async def price_variants(
+    tx: AsyncSession,
+    variant_ids: Sequence[str],
+    ctx: PricingContext,
+    *,
+    now: datetime.datetime | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Each variant's pricing keys in `ctx`, to merge onto the variant's JSON.
+
+    For a variant with at least one candidate price: `prices` (the candidates: default prices of
+    the region/currency and the applicable price lists' prices, each with its `price_list` and
+    `variant_id`; without region and currency only default prices, unless a customer or
+    `include_discount_prices`), `original_price`, `calculated_price`, `calculated_price_type`
+    (only when a price was calculated), `original_price_includes_tax`,
+    `calculated_price_includes_tax`, and with a region that has automatic taxes
+    `original_price_incl_tax`, `calculated_price_incl_tax`, `original_tax`, `calculated_tax`,
+    `tax_rates` (null otherwise). A variant without any candidate is absent from the answer."""
+    ids = list(dict.fromkeys(variant_ids))
+    if not ids:
+        return {}
+    now = now or utcnow()
+    market = (bool(ctx.region_id), bool(ctx.currency_code))
+    only_defaults = not any(market) and ctx.customer_group_ids is None and not ctx.include_discount_prices
+    stmt, shape = _prices_statement(*market, only_defaults)
+    params = {"ids": ids, "region_id": ctx.region_id, "currency_code": ctx.currency_code}
+    rows = [shape(*row) for row in await raw.rows(tx, stmt, params)]
     if not rows:
         return {}
 
     list_ids = {row.pl_id for row in rows if row.pl_id is not None}
     groups: dict[str, set[str]] = defaultdict(set)
     if list_ids:
-        group_rows = await tx.execute(
-            select(
-                t_price_list_customer_groups.c.price_list_id, t_price_list_customer_groups.c.customer_group_id
-            )
-            .join(CustomerGroup, CustomerGroup.id == t_price_list_customer_groups.c.customer_group_id)
-            .where(
-                t_price_list_customer_groups.c.price_list_id.in_(list_ids),
-                CustomerGroup.deleted_at.is_(None),
-            )
-        )
-        for list_id, group_id in group_rows:
+        for list_id, group_id in await raw.rows(tx, _LIST_GROUPS, {"ids": sorted(list_ids)}):
             groups[list_id].add(group_id)
 
     refs: dict[str, PriceListRef] = {}
