@@ -288,7 +288,7 @@ async def _children(tx: AsyncConnection, level: _Level, seen: dict[int, dict[Any
 
 # A node with at least this many collections first asks, in one statement, which of them have
 # rows at all (orders usually have no claims, swaps, returns, refunds, gift cards…)
-_PROBE_MIN = 3
+_PROBE_MIN = 2
 
 
 def _probe_column(rel: Any, parent: _Shape) -> tuple[str, Any] | None:
@@ -401,6 +401,16 @@ async def _collection(
     for p in parents:
         found = grouped.get(p.get(parent_key), ())
         p[name] = list(found) if many else (found[0] if found else None)
+
+
+async def load_relation(
+    tx: AsyncSession, model: type, parents: list[dict[str, Any]], name: str, tree: Tree | None = None
+) -> None:
+    """Read relation `name` (with its own `tree`) afresh onto dicts of `model` loaded earlier:
+    one statement per level, as load_trees reads it."""
+    conn = await raw.flushed(tx)
+    rel: Any = sa_inspect(model).relationships[name]
+    await _collection(conn, shape(model), parents, name, rel, tree or {})
 
 
 async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tree) -> list[dict[str, Any]]:
