@@ -56,3 +56,14 @@ async def test_failing_handler_keeps_the_event_for_a_retry(db: Database) -> None
     assert await _staged(db) == 1
     assert await bus.deliver_pending(db) == 1
     assert await _staged(db) == 0
+
+
+async def test_many_events_of_one_transaction_are_all_written(db: Database) -> None:
+    """Staged events are written in batches of up to eight rows per INSERT at commit."""
+    async with db.write_session() as tx:
+        for i in range(11):
+            emit(tx, "cart.updated", {"id": f"cart_{i}"})
+        await tx.commit()
+    async with db.read_session() as tx:
+        rows = (await tx.execute(select(StagedJob.data).order_by(StagedJob.id))).scalars().all()
+    assert [r["id"] for r in rows] == [f"cart_{i}" for i in range(11)]

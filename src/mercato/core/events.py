@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -91,11 +91,31 @@ def discard_staged(tx: AsyncSession, mark: int) -> None:
         del pending[mark:]
 
 
+_STAGED_COLUMNS = ("id", "event_name", "data", "options")
+_INSERTS: dict[int, Any] = {}
+
+
+def _insert_of(count: int) -> Any:
+    """One INSERT of `count` staged jobs (multi-row VALUES), built once per count."""
+    stmt = _INSERTS.get(count)
+    if stmt is None:
+        # typed: only the first row's parameters would take the columns' types (JSON encoding)
+        rows: list[dict[str, Any]] = [
+            {c: bindparam(f"{c}_{i}", type_=_STAGED_JOB.c[c].type) for c in _STAGED_COLUMNS}
+            for i in range(count)
+        ]
+        stmt = _INSERTS[count] = insert(StagedJob).values(rows)
+    return stmt
+
+
 async def write_staged(tx: AsyncSession) -> None:
-    """Write the transaction's staged events (called by the commit)."""
+    """Write the transaction's staged events (called by the commit): one statement for up to
+    eight of them."""
     pending: list[dict[str, Any]] | None = tx.info.pop(_PENDING, None)
-    for row in pending or ():
-        await raw.insert_row(tx, _STAGED_JOB, row)
+    while pending:
+        batch, pending = pending[:8], pending[8:]
+        params = {f"{c}_{i}": row[c] for i, row in enumerate(batch) for c in _STAGED_COLUMNS}
+        await raw.execute(await raw.flushed(tx), _insert_of(len(batch)), params)
 
 
 class OutboxSession(AsyncSession):
@@ -118,7 +138,10 @@ class OutboxSession(AsyncSession):
 @event.listens_for(Session, "before_commit")
 def _stage_leftovers(session: Session) -> None:
     """A commit that did not go through OutboxSession (a sync session): the events go through
-    the ORM flush that follows this hook."""
+    the ORM flush that follows this hook. A savepoint's release also calls it: the events wait
+    for the transaction's own commit."""
+    if session.get_nested_transaction() is not None:
+        return
     pending: list[dict[str, Any]] | None = session.info.pop(_PENDING, None)
     if pending:
         session.add_all(StagedJob(**row) for row in pending)

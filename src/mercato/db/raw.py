@@ -249,10 +249,11 @@ def _write_statement(table: Any, kind: str, keys: tuple[str, ...], where: tuple[
     return stmt
 
 
-async def insert_row(tx: AsyncSession, table: Any, values: Mapping[str, Any]) -> None:
-    """INSERT one row of a Core table (every value given: no ORM defaults run here)."""
+async def insert_row(tx: AsyncSession, table: Any, values: Mapping[str, Any], *, flush: bool = True) -> None:
+    """INSERT one row of a Core table (every value given: no ORM defaults run here). `flush`
+    False: a row no pending ORM change can concern (a new row referring to none of them)."""
     stmt = _write_statement(table, "insert", tuple(values), ())
-    await execute(await flushed(tx), stmt, values)
+    await execute(await flushed(tx) if flush else await connection(tx), stmt, values)
 
 
 async def update_where(
@@ -266,9 +267,12 @@ async def update_where(
     return await execute(await flushed(tx), stmt, params)
 
 
-async def rows(tx: AsyncSession, stmt: Any, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
-    """fetch_all on the session's connection, pending ORM changes flushed first."""
-    return await fetch_all(await flushed(tx), stmt, params or {})
+async def rows(
+    tx: AsyncSession, stmt: Any, params: Mapping[str, Any] | None = None, *, flush: bool = True
+) -> list[Sequence[Any]]:
+    """fetch_all on the session's connection, pending ORM changes flushed first (`flush` False:
+    for tables no ORM change of a request touches, such as reference data)."""
+    return await fetch_all(await flushed(tx) if flush else await connection(tx), stmt, params or {})
 
 
 class _Shape:

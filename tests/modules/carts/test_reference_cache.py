@@ -3,6 +3,8 @@ come from an in-process cache (core.refcache); a committed change is seen by the
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from sqlalchemy import text
 
@@ -49,3 +51,48 @@ async def test_only_committed_reference_writes_move_the_generation(db: Database,
         await tx.execute(text("UPDATE tax_rate SET name = name WHERE 1 = 0"))
         await tx.commit()
     assert refcache._generation > start
+
+
+async def test_a_changed_option_requirement_applies_to_the_next_shipping_method(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop
+) -> None:
+    cart = await new_cart(client, region_id=shop.eu, items=[{"variant_id": shop.small, "quantity": 1}])
+    path = f"/store/carts/{cart['id']}/shipping-methods"
+    assert (await client.post(path, json={"option_id": shop.standard})).status_code == 200
+    res = await admin.post(
+        f"/admin/shipping-options/{shop.standard}",
+        json={"requirements": [{"type": "min_subtotal", "amount": 100_000}]},
+    )
+    assert res.status_code == 200, res.text
+    refused = await client.post(path, json={"option_id": shop.standard})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["message"] == "The Cart does not satisfy the shipping option's requirements"
+
+
+async def test_a_changed_product_profile_shows_on_the_next_cart_read(
+    client: httpx.AsyncClient, db: Database, shop: Shop
+) -> None:
+    cart = await new_cart(client, region_id=shop.eu, items=[{"variant_id": shop.small, "quantity": 1}])
+    product = await _product_of_first_item(client, cart["id"])
+    assert product["profile_id"] == shop.profile
+    async with db.write_session() as tx:
+        await tx.execute(
+            text(
+                "INSERT INTO shipping_profile (id, name, type, created_at, updated_at) "
+                "VALUES ('sp_other', 'Other', 'custom', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        await tx.execute(
+            text("UPDATE product_shipping_profile SET profile_id = 'sp_other' WHERE product_id = :p"),
+            {"p": shop.product},
+        )
+        await tx.commit()
+    product = await _product_of_first_item(client, cart["id"])
+    assert product["profile_id"] == "sp_other"
+    assert [p["id"] for p in product["profiles"]] == ["sp_other"]
+
+
+async def _product_of_first_item(client: httpx.AsyncClient, cart_id: str) -> dict[str, Any]:
+    cart = (await client.get(f"/store/carts/{cart_id}")).json()["cart"]
+    product: dict[str, Any] = cart["items"][0]["variant"]["product"]
+    return product

@@ -278,3 +278,23 @@ async def test_parallel_adds_lose_nothing(client: httpx.AsyncClient, shop: Shop)
     assert all(r.status_code == 200 for r in results), [r.text for r in results]
     res = await client.get(f"/store/carts/{cart['id']}")
     assert [i["quantity"] for i in res.json()["cart"]["items"]] == [6]
+
+
+async def test_shipping_method_answer_equals_a_fresh_read(client: httpx.AsyncClient, shop: Shop) -> None:
+    """The shipping-method route answers the cart it brought up to date in place (methods read
+    again, has_shipping and updated_at changed, totals recomputed): the same JSON as a new read."""
+    cart = await new_cart(
+        client,
+        region_id=shop.eu,
+        items=[{"variant_id": shop.small, "quantity": 2}, {"variant_id": shop.large, "quantity": 1}],
+    )
+    path = f"/store/carts/{cart['id']}/shipping-methods"
+    for option in (shop.standard, shop.standard):  # the second replaces the first (same profile)
+        res = await client.post(path, json={"option_id": option})
+        assert res.status_code == 200, res.text
+        answered = res.json()["cart"]
+        fresh = (await client.get(f"/store/carts/{cart['id']}")).json()["cart"]
+        assert answered == fresh
+        assert [m["shipping_option_id"] for m in answered["shipping_methods"]] == [option]
+        assert all(i["has_shipping"] for i in answered["items"])
+        assert answered["shipping_total"] == 800

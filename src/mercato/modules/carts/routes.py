@@ -143,8 +143,10 @@ async def add_shipping_method(
 ) -> Response:
     data = body_or_empty(StorePostCartsCartShippingMethodReq, body)
     payload = data.data if isinstance(data.data, dict) else {}
-    await service.add_shipping_method(tx, cart_id, data.option_id, payload)
-    return await _answer(tx, cart_id)
+    view = await service.add_shipping_method(tx, cart_id, data.option_id, payload)
+    if view is None:
+        return await _answer(tx, cart_id)
+    return ok({"cart": service.present_cart(view)})
 
 
 @store.post("/carts/{cart_id}/taxes", dependencies=_FIND)

@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
 
 from mercato.core import refcache
-from mercato.core.clock import utcnow
+from mercato.core.clock import iso, utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.present import Tree, load_options, relation_tree
-from mercato.core.rows import load_trees, shape
+from mercato.core.rows import load_relation, load_trees, shape
 from mercato.db import raw
 from mercato.modules.carts.models import (
     Cart,
@@ -164,9 +164,17 @@ async def compute_totals(
 
 # The region's reference rows come from the in-process cache (core.refcache), not the tree.
 _REGION_REFERENCE: Tree = {"countries": {}, "payment_providers": {}}
+# So do the products' shipping profiles (items.variant.product.profiles).
+_PRODUCT_TREE: Tree = CART_TREE["items"]["variant"]["product"]
 _CART_READ_TREE: Tree = {
     **CART_TREE,
     "region": {k: v for k, v in CART_TREE["region"].items() if k not in _REGION_REFERENCE},
+    "items": {
+        **CART_TREE["items"],
+        "variant": {
+            "product": {k: v for k, v in CART_TREE["items"]["variant"]["product"].items() if k != "profiles"}
+        },
+    },
 }
 _CART_READ_TREE_CUSTOMER: Tree = {**_CART_READ_TREE, "customer": {}}
 
@@ -188,6 +196,23 @@ async def _region_reference(tx: AsyncSession, region_id: str) -> tuple[Any, Any,
     return await refcache.cached(tx, ("region_reference", region_id), load)
 
 
+async def _fill_profiles(tx: AsyncSession, items: list[dict[str, Any]]) -> None:
+    """items[].variant.product.profiles, as the tree would read them, from core.refcache."""
+    products = [i["variant"]["product"] for i in items if i["variant"] and i["variant"]["product"]]
+    if not products:
+        return
+    ids = tuple(sorted({p["id"] for p in products}))
+
+    async def load() -> dict[str, list[dict[str, Any]]]:
+        holders: list[dict[str, Any]] = [{"id": pid} for pid in ids]
+        await load_relation(tx, Product, holders, "profiles")
+        return {h["id"]: h["profiles"] for h in holders}
+
+    by_product = await refcache.cached(tx, ("product_profiles", ids), load)
+    for product in products:
+        product["profiles"] = [dict(p) for p in by_product.get(product["id"], ())]
+
+
 async def cart_json_view(
     tx: AsyncSession, cart_id: str, *, force_taxes: bool = False, with_customer: bool = False
 ) -> CartView:
@@ -199,6 +224,7 @@ async def cart_json_view(
     if not loaded or loaded[0]["deleted_at"] is not None:
         raise not_found(f"Cart with {cart_id} was not found")
     data = loaded[0]
+    await _fill_profiles(tx, data["items"])
     countries, providers, rates = await _region_reference(tx, data["region_id"])
     region = data["region"]
     if region is not None:
@@ -213,9 +239,7 @@ async def cart_json_view(
 async def reload_payment_sessions(tx: AsyncSession, view: CartView) -> None:
     """After a change of the cart's payment sessions only: they are read anew into the view
     (totals do not depend on them)."""
-    await tx.flush()
-    fresh = await load_trees(tx, Cart, [view.cart["id"]], {"payment_sessions": {}})
-    view.cart["payment_sessions"] = fresh[0]["payment_sessions"] if fresh else []
+    await load_relation(tx, Cart, [view.cart], "payment_sessions")
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -375,7 +399,8 @@ _REGION_ALIVE = select(Region.id).where(Region.id == bindparam("id"), Region.del
 async def region_country_codes(tx: AsyncSession, region_id: str) -> list[str]:
     """The region's country codes (RegionService.retrieve's not-found refusal for an unknown or
     deleted region)."""
-    if not await raw.rows(tx, _REGION_ALIVE, {"id": region_id}):
+    # regions are admin data: no pending change of a store request concerns them
+    if not await raw.rows(tx, _REGION_ALIVE, {"id": region_id}, flush=False):
         raise not_found(f"Region with {region_id} was not found")
     countries, _providers, _rates = await _region_reference(tx, region_id)
     return [c["iso_2"] for c in countries]
@@ -1115,6 +1140,14 @@ async def update_cart(
         channel = await validated_sales_channel(tx, data.sales_channel_id)
         await _drop_items_outside_channel(tx, cart, channel.id)
         cart.sales_channel_id = channel.id
+    if "context" in fields:
+        merged = dict(cart.context or {})
+        if isinstance(data.context, dict):
+            merged.update(data.context)
+        cart.context = merged
+    # every column change above goes out in this one UPDATE (the reads and inserts since the
+    # customer change did not need it flushed)
+    cart.updated_at = utcnow()
     await tx.flush()
     if data.discounts is not None:
         previous = list(cart.discounts)
@@ -1140,12 +1173,6 @@ async def update_cart(
             await tx.execute(
                 insert(t_cart_gift_cards), [{"cart_id": cart_id, "gift_card_id": c.id} for c in chosen]
             )
-    if "context" in fields:
-        merged = dict(cart.context or {})
-        if isinstance(data.context, dict):
-            merged.update(data.context)
-        cart.context = merged
-    cart.updated_at = utcnow()
     await tx.flush()
     if (data.email and data.email.lower() != (original_email or "")) or (
         data.customer_id and data.customer_id != original_customer
@@ -1221,11 +1248,23 @@ async def remove_discount(tx: AsyncSession, cart_id: str, code: str) -> None:
 
 async def _option(tx: AsyncSession, option_id: str) -> Any:
     """The shipping option (with its requirements) as attribute rows."""
-    found = await load_trees(tx, ShippingOption, [option_id], {"requirements": {}})
+    found = await refcache.cached(
+        tx,
+        ("shipping_option", option_id),
+        lambda: load_trees(tx, ShippingOption, [option_id], {"requirements": {}}),
+    )
     if not found or found[0]["deleted_at"] is not None:
         raise not_found(f"Shipping Option with {option_id} was not found")
     row = found[0]
-    return SimpleNamespace(**{**row, "requirements": [SimpleNamespace(**r) for r in row["requirements"]]})
+    # fresh objects (and JSON columns): the cached rows are shared
+    return SimpleNamespace(
+        **{
+            **row,
+            "data": dict(row["data"] or {}),
+            "metadata": dict(row["metadata"]) if row["metadata"] is not None else None,
+            "requirements": [SimpleNamespace(**r) for r in row["requirements"]],
+        }
+    )
 
 
 def check_cart_option(option: Any, region_id: str, totals: T.Totals) -> bool:
@@ -1256,8 +1295,12 @@ async def _custom_options(tx: AsyncSession, cart_id: str) -> list[tuple[str, int
     return [(row[0], row[1]) for row in await raw.rows(tx, _CUSTOM_OPTIONS, {"cart_id": cart_id})]
 
 
-async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any]) -> None:
-    """CartService.addShippingMethod."""
+async def add_shipping_method(
+    tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any]
+) -> CartView | None:
+    """CartService.addShippingMethod. Returns the cart's view brought up to date (its shipping
+    methods read again, the rest changed in place), or None when the change went further (free
+    shipping, payment sessions) and the cart must be read anew."""
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
     await _lock_cart(tx, cart_id)
@@ -1295,11 +1338,20 @@ async def add_shipping_method(tx: AsyncSession, cart_id: str, option_id: str, da
         has_shipping = True if not profile_id else profile_id in profiles
         if item["has_shipping"] != has_shipping:
             await raw.update_where(tx, LineItem.__table__, {"id": item["id"]}, {"has_shipping": has_shipping})
-    if any(d["rule"] is not None and d["rule"]["type"] == "free_shipping" for d in cart["discounts"]):
+            item["has_shipping"] = has_shipping
+    free = any(d["rule"] is not None and d["rule"]["type"] == "free_shipping" for d in cart["discounts"])
+    if free:
         await _free_shipping(tx, cart_id)
-    await _touch(tx, cart_id)
+    now = utcnow()
+    await raw.update_where(tx, Cart.__table__, {"id": cart_id}, {"updated_at": now})
     _updated(tx, cart_id)
     await sync_payment_sessions(tx, cart_id, has_sessions=had_sessions)
+    if free or had_sessions:
+        return None
+    cart["updated_at"] = iso(now)
+    await load_relation(tx, Cart, [cart], "shipping_methods", _CART_READ_TREE["shipping_methods"])
+    totals, include_tax = await compute_totals(tx, cart, region_has_rates=bool(view.region_tax_rates))
+    return CartView(cart, totals, include_tax, view.region_tax_rates, view.with_customer)
 
 
 def _profile_of(item: dict[str, Any]) -> str | None:
