@@ -532,3 +532,15 @@ async def test_line_items_create_update_delete(admin: httpx.AsyncClient, shop: S
             list((await tx.execute(select(LineItem).where(LineItem.cart_id == draft["cart_id"]))).scalars())
         )
     assert count == 2
+
+
+async def test_create_answer_equals_a_fresh_read(admin: httpx.AsyncClient, shop: Shop) -> None:
+    """Without discounts the create route answers the cart it kept up to date (the shipping
+    method's view, the draft as written): the same JSON as GET right after."""
+    for overrides in ({"discounts": None}, {}):
+        created = await create_draft(admin, shop, **overrides)
+        res = await admin.get(f"/admin/draft-orders/{created['id']}")
+        assert res.status_code == 200, res.text
+        assert created == res.json()["draft_order"]
+        assert created["cart"]["customer"]["email"] == "ada@example.com"
+        assert created["cart"]["shipping_total"] == 700

@@ -1296,7 +1296,7 @@ async def _custom_options(tx: AsyncSession, cart_id: str) -> list[tuple[str, int
 
 
 async def add_shipping_method(
-    tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any]
+    tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any], *, with_customer: bool = False
 ) -> CartView | None:
     """CartService.addShippingMethod. Returns the cart's view brought up to date (its shipping
     methods read again, the rest changed in place), or None when the change went further (free
@@ -1304,7 +1304,7 @@ async def add_shipping_method(
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
     await _lock_cart(tx, cart_id)
-    view = await cart_json_view(tx, cart_id)
+    view = await cart_json_view(tx, cart_id, with_customer=with_customer)
     cart = view.cart
     had_sessions = bool(cart["payment_sessions"])
     customs = await _custom_options(tx, cart_id)

@@ -144,8 +144,11 @@ async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> No
     cart.update(values)
 
 
-async def _authorize(tx: AsyncSession, view: CartView, context: dict[str, Any]) -> PaymentSession | None:
-    """CartService.authorizePayment over a loaded cart."""
+async def _authorize(
+    tx: AsyncSession, view: CartView, context: dict[str, Any], selected: PaymentSession | None = None
+) -> PaymentSession | None:
+    """CartService.authorizePayment over a loaded cart (`selected`: its selected session, when
+    the caller just made it; else read from the view's)."""
     cart = view.cart
     total = view.totals.total
     now = utcnow()
@@ -153,7 +156,7 @@ async def _authorize(tx: AsyncSession, view: CartView, context: dict[str, Any]) 
         await _set_cart(tx, cart, payment_authorized_at=now, updated_at=now)
         emit(tx, "cart.updated", {"id": cart["id"]})
         return None
-    session = await _selected_session(tx, cart)
+    session = selected if selected is not None else await _selected_session(tx, cart)
     if session is None:
         raise not_allowed("You cannot complete a cart without a payment session.")
     session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart["id"]})
@@ -210,11 +213,14 @@ async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
     cart = view.cart
     items = [i["id"] for i in cart["items"] if not i["is_return"] and i["id"] in view.totals.items]
     methods = [m["id"] for m in cart["shipping_methods"] if m["id"] in view.totals.shipping_methods]
+    # older rows (the view read them, after the cart's lock) go first
     conn = await raw.flushed(tx)
-    if items:
-        await raw.execute(conn, _DROP_ITEM_TAX_LINES, {"ids": items})
-    if methods:
-        await raw.execute(conn, _DROP_METHOD_TAX_LINES, {"ids": methods})
+    stale = [i["id"] for i in cart["items"] if i["id"] in items and i["tax_lines"]]
+    if stale:
+        await raw.execute(conn, _DROP_ITEM_TAX_LINES, {"ids": stale})
+    stale = [m["id"] for m in cart["shipping_methods"] if m["id"] in methods and m["tax_lines"]]
+    if stale:
+        await raw.execute(conn, _DROP_METHOD_TAX_LINES, {"ids": stale})
     now = utcnow()
 
     async def write(table: Any, prefix: str | None, owner: str, owner_id: str, line: Any) -> None:
@@ -446,10 +452,15 @@ async def locked_cart_view(tx: AsyncSession, cart_id: str) -> CartView:
 
 
 async def authorize_view(
-    tx: AsyncSession, view: CartView, context: dict[str, Any] | None = None
+    tx: AsyncSession,
+    view: CartView,
+    context: dict[str, Any] | None = None,
+    *,
+    selected: PaymentSession | None = None,
 ) -> PaymentSession | None:
-    """authorize_cart_payment over a view from locked_cart_view (its selected session read fresh)."""
-    return await _authorize(tx, view, context or {})
+    """authorize_cart_payment over a view from locked_cart_view (its selected session read fresh,
+    unless the caller gives the one it made in this transaction)."""
+    return await _authorize(tx, view, context or {}, selected)
 
 
 async def place_order(

@@ -37,8 +37,8 @@ async def list_draft_orders(
 async def create_draft_order(
     tx: Tx, body: Annotated[AdminPostDraftOrdersReq | None, Body()] = None
 ) -> Response:
-    draft = await service.create_draft(tx, body_or_empty(AdminPostDraftOrdersReq, body))
-    return ok(await service.draft_response(tx, draft.id, tree=_WITH_ORDER))
+    draft, view = await service.create_draft(tx, body_or_empty(AdminPostDraftOrdersReq, body))
+    return ok(await service.draft_response(tx, draft.id, tree=_WITH_ORDER, draft=draft, view=view))
 
 
 @admin.get("/draft-orders/{id}")

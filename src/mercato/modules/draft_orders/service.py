@@ -124,12 +124,16 @@ def present_draft(
     return out
 
 
-async def draft_cart_json(tx: AsyncSession, cart_id: str) -> dict[str, Any]:
+async def draft_cart_json(
+    tx: AsyncSession, cart_id: str, view: carts.CartView | None = None
+) -> dict[str, Any]:
     """The cart of a draft order as Medusa answers it: defaultAdminDraftOrdersCartRelations
     (region with payment providers and tax rates, items with adjustments and variant, payment,
     addresses with their country, shipping methods with their option, payment sessions,
-    discounts with rule, customer) and the cart totals."""
-    view = await carts.cart_json_view(tx, cart_id, with_customer=True)
+    discounts with rule, customer) and the cart totals. `view`: the cart as the caller has it
+    up to date (read with its customer)."""
+    if view is None or view.cart["id"] != cart_id or not view.with_customer:
+        view = await carts.cart_json_view(tx, cart_id, with_customer=True)
     out = carts.present_cart(view)
     out.pop("sales_channel", None)
     # Medusa's cart carries its selected session (after Mark Paid: the system one)
@@ -163,11 +167,15 @@ async def draft_response(
     *,
     tree: Tree | None = None,
     fields: frozenset[str] | None = DEFAULT_FIELDS,
+    draft: DraftOrder | None = None,
+    view: carts.CartView | None = None,
 ) -> dict[str, Any]:
     """`{"draft_order": …}`: the draft's columns (`fields`), its `order` when `tree` names it, and
-    the cart with its totals."""
+    the cart with its totals. `draft` and `view`: the draft and its cart as the caller has them
+    up to date in this transaction (else read)."""
     tree = tree or {}
-    draft = await read_draft(tx, draft_id)
+    if draft is None or draft.id != draft_id:
+        draft = await read_draft(tx, draft_id)
     if fields is None:
         out = present(draft)  # type: ignore[assignment]
         assert out is not None
@@ -176,7 +184,7 @@ async def draft_response(
     if "order" in tree:
         order = await tx.get(Order, draft.order_id) if draft.order_id else None
         out["order"] = _object(present(order), "order")
-    out["cart"] = await draft_cart_json(tx, draft.cart_id) if draft.cart_id else None
+    out["cart"] = await draft_cart_json(tx, draft.cart_id, view) if draft.cart_id else None
     return {"draft_order": out}
 
 
@@ -402,8 +410,11 @@ def _cart_update(**values: Any) -> SimpleNamespace:
     return SimpleNamespace(**base)
 
 
-async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> DraftOrder:
-    """DraftOrderService.create."""
+async def create_draft(
+    tx: AsyncSession, data: AdminPostDraftOrdersReq
+) -> tuple[DraftOrder, carts.CartView | None]:
+    """DraftOrderService.create. Returns the draft and, when the last change left one, its cart's
+    view up to date (with its customer, for draft_response)."""
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
     cart = await _create_cart(tx, data)
@@ -448,12 +459,16 @@ async def create_draft(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Draft
                 )
             )
     await tx.flush()
+    view: carts.CartView | None = None
     for method in data.shipping_methods:
-        await carts.add_shipping_method(tx, cart.id, method["option_id"], method.get("data") or {})
+        view = await carts.add_shipping_method(
+            tx, cart.id, method["option_id"], method.get("data") or {}, with_customer=True
+        )
 
     if data.discounts:
         await carts.update_cart(tx, cart.id, _cart_update(discounts=data.discounts), {"discounts"})
-    return draft
+        view = None
+    return draft, view
 
 
 # ---- update / delete -------------------------------------------------------------------------
@@ -589,9 +604,6 @@ async def delete_line_item(tx: AsyncSession, draft_id: str, line_id: str) -> Dra
 # ---- Mark Paid -------------------------------------------------------------------------------
 
 
-_SYSTEM_SESSION = select(PaymentSession.id).where(
-    PaymentSession.cart_id == bindparam("cart_id"), PaymentSession.provider_id == "system"
-)
 _UNSELECT_ALL = (
     update(PaymentSession).where(PaymentSession.cart_id == bindparam("cart_id")).values(is_selected=None)
 )
@@ -620,18 +632,23 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     totals = locked.totals
     if not cart["region"]["automatic_taxes"]:
         totals, _ = await carts.compute_totals(tx, cart)
-    if await raw.rows(tx, _SYSTEM_SESSION, {"cart_id": cart_id}):
+    # the view was read after the draft's and the cart's locks: its sessions are the cart's
+    sessions = cart["payment_sessions"]
+    if any(s["provider_id"] == "system" for s in sessions):
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
     customer = await ps.load_customer(tx, cart["customer_id"])
     context = cart_context(cart, totals.total, customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
     # system provider has nothing to update; the cart is not reloaded for it). The others are
     # unselected first: one selected session per cart is a unique index.
-    await raw.execute(await raw.flushed(tx), _UNSELECT_ALL, {"cart_id": cart_id})
-    await ps.create_session(tx, "system", context, cart_id=cart_id, customer=customer, selected=True)
+    if any(s["is_selected"] for s in sessions):
+        await raw.execute(await raw.flushed(tx), _UNSELECT_ALL, {"cart_id": cart_id})
+    session = await ps.create_session(
+        tx, "system", context, cart_id=cart_id, customer=customer, selected=True
+    )
     emit(tx, "cart.updated", {"id": cart_id})
-    await carts.reload_payment_sessions(tx, locked)
-    await authorize_view(tx, locked)
+    # authorized as made (the order carries no session: the view's list is not read again)
+    await authorize_view(tx, locked, selected=session)
     order = await place_order(tx, locked, reserve_stock=False, draft=draft)
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
