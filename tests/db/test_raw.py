@@ -135,3 +135,29 @@ async def test_driver_errors_come_as_sqlalchemys(db: Database) -> None:
         else:
             raise AssertionError("the second row must be refused")
         await tx.rollback()
+
+
+async def test_write_changes_updates_only_what_changed(db: Database) -> None:
+    jobs = raw.Entities(StagedJob, StagedJob.id == bindparam("id"))
+    async with db.write_session() as tx:
+        await raw.insert_row(tx, _TABLE, {"id": "sj_wc", "event_name": "wc", "data": {"a": 1}, "options": {}})
+        job = await jobs.first(tx, {"id": "sj_wc"})
+        before = raw.committed(job)
+        seen: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(statement)
+
+        event.listen(db.writer.sync_engine, "before_cursor_execute", count)
+        try:
+            await raw.write_changes(tx, job, before)  # nothing changed: no statement
+            assert seen == []
+            job.data = {"a": 2}
+            await raw.write_changes(tx, job, before)
+            assert len(seen) == 1 and "UPDATE staged_job SET data" in " ".join(seen[0].split())
+        finally:
+            event.remove(db.writer.sync_engine, "before_cursor_execute", count)
+        await tx.commit()
+    async with db.read_session() as tx:
+        again = await jobs.first(tx, {"id": "sj_wc"})
+        assert again is not None and again.data == {"a": 2} and again.event_name == "wc"

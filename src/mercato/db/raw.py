@@ -324,6 +324,21 @@ async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -
         set_committed_value(obj, shape.attr[name], value)
 
 
+def committed(obj: Any) -> dict[str, Any]:
+    """An instance's column values by column name: what write_changes compares with."""
+    shape = _shape(type(obj))
+    return {name: getattr(obj, key) for name, key in shape.attr.items()}
+
+
+async def write_changes(tx: AsyncSession, obj: Any, before: Mapping[str, Any]) -> None:
+    """UPDATE the columns of an instance outside the session (Entities) that differ from
+    `before` (committed(obj) when it was read), in one statement; nothing when none do."""
+    now = committed(obj)
+    changed = {name: value for name, value in now.items() if value != before[name]}
+    if changed:
+        await update_entity(tx, obj, changed)
+
+
 class Entities:
     """A kept SELECT of a mapped class's columns whose rows come back as instances outside the
     session, carrying their values as loaded. They read like loaded objects (`present` takes

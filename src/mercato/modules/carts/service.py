@@ -891,7 +891,7 @@ _UPDATE_TREE: Tree = relation_tree(
 
 
 # what update_cart reads when the body changes none of _WHOLE_TREE_FIELDS
-_CONTACT_TREE: Tree = relation_tree(["payment_sessions"])
+_LOCKED_ROW = raw.Entities(Cart, Cart.id == bindparam("id"), Cart.deleted_at.is_(None), for_update=True)
 _WHOLE_TREE_FIELDS = frozenset(
     {"customer_id", "region_id", "country_code", "sales_channel_id", "discounts", "gift_cards"}
 )
@@ -1108,10 +1108,19 @@ async def update_cart(
     """CartService.update for the store's StorePostCartsCartReq (`fields`: the keys the body had)."""
     # a checkout's usual update (email, addresses, context) reads only what it uses; the others
     # read the whole tree (a customer or region change reads it again after repricing anyway)
-    tree = _UPDATE_TREE if fields & _WHOLE_TREE_FIELDS else _CONTACT_TREE
-    cart: Any = await _cart_row(tx, cart_id, tree, lock=True)
-    # only a region change (which skips the sync below) adds or drops sessions in here
-    had_sessions = bool(cart.payment_sessions)
+    contact_only = not fields & _WHOLE_TREE_FIELDS
+    cart: Any
+    if contact_only:
+        # the row alone, read-only, its changes written below with one UPDATE of their own
+        cart = await _LOCKED_ROW.first(tx, {"id": cart_id})
+        if cart is None:
+            raise not_found(f"Cart with {cart_id} was not found")
+        before = raw.committed(cart)
+        had_sessions = bool(await raw.rows(tx, _HAS_SESSION, {"cart_id": cart_id}))
+    else:
+        cart = await _cart_row(tx, cart_id, _UPDATE_TREE, lock=True)
+        # only a region change (which skips the sync below) adds or drops sessions in here
+        had_sessions = bool(cart.payment_sessions)
     original_email = cart.email
     original_customer = cart.customer_id
     if data.customer_id:
@@ -1148,6 +1157,8 @@ async def update_cart(
     # every column change above goes out in this one UPDATE (the reads and inserts since the
     # customer change did not need it flushed)
     cart.updated_at = utcnow()
+    if contact_only:
+        await raw.write_changes(tx, cart, before)
     await tx.flush()
     if data.discounts is not None:
         previous = list(cart.discounts)

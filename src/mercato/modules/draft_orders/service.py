@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, delete, func, or_, select, text, update
+from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
@@ -36,6 +36,7 @@ from mercato.modules.draft_orders.schemas import (
     AdminPostDraftOrdersReq,
 )
 from mercato.modules.orders.models import DraftOrder, Order
+from mercato.modules.orders.service import next_display_id
 from mercato.modules.products.models import ProductVariant
 from mercato.modules.regions.models import Country
 
@@ -235,15 +236,6 @@ async def list_drafts(tx: AsyncSession, p: AdminGetDraftOrdersParams) -> tuple[l
 # ---- create ----------------------------------------------------------------------------------
 
 
-async def _next_display_id(tx: AsyncSession) -> int:
-    """draft_order.display_id: PostgreSQL's draft_order_display_id_seq (Medusa's column default);
-    SQLite: max + 1 (writers are serialized)."""
-    if tx.get_bind().dialect.name == "sqlite":
-        current = (await tx.execute(select(func.max(DraftOrder.display_id)))).scalar_one_or_none()
-        return int(current or 0) + 1
-    return int((await tx.execute(text("SELECT nextval('draft_order_display_id_seq')"))).scalar_one())
-
-
 async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
     """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it. Rows
     are written on the driver; the cart returned is outside the ORM session (read-only)."""
@@ -415,6 +407,7 @@ async def create_draft(
 ) -> tuple[DraftOrder, carts.CartView | None]:
     """DraftOrderService.create. Returns the draft and, when the last change left one, its cart's
     view up to date (with its customer, for draft_response)."""
+
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
     cart = await _create_cart(tx, data)
@@ -426,7 +419,7 @@ async def create_draft(
             "id": generate_id(DraftOrder.__id_prefix__ or "dorder"),
             "cart_id": cart.id,
             "no_notification_order": data.no_notification_order,
-            "display_id": await _next_display_id(tx),
+            "display_id": await next_display_id(tx, "draft_order"),
             "status": "open",
             "created_at": now,
             "updated_at": now,

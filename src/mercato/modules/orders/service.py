@@ -29,6 +29,7 @@ from mercato.modules.carts.models import LineItem, ShippingMethod, ShippingMetho
 from mercato.modules.customers.models import Address, Customer
 from mercato.modules.orders import states
 from mercato.modules.orders.models import (
+    DraftOrder,
     Fulfillment,
     FulfillmentItem,
     Order,
@@ -961,15 +962,22 @@ async def create_shipment(tx: AsyncSession, order_id: str, data: AdminPostOrders
     return order
 
 
-_MAX_DISPLAY_ID = select(func.max(Order.display_id))
-_NEXT_DISPLAY_ID = select(func.nextval("order_display_id_seq"))
+# (SQLite: max + 1, PostgreSQL: Medusa's sequence) per table with a display id
+_DISPLAY_IDS = {
+    "order": (select(func.max(Order.display_id)), select(func.nextval("order_display_id_seq"))),
+    "draft_order": (
+        select(func.max(DraftOrder.display_id)),
+        select(func.nextval("draft_order_display_id_seq")),
+    ),
+}
 
 
-async def next_display_id(tx: AsyncSession) -> int:
-    """The next order.display_id (PostgreSQL: Medusa's order_display_id_seq; SQLite: max + 1,
-    safe because SQLite serializes writers)."""
+async def next_display_id(tx: AsyncSession, table: str = "order") -> int:
+    """The next display_id of an order or a draft order (PostgreSQL: Medusa's sequence, the
+    column's default there; SQLite: max + 1, safe because SQLite serializes writers)."""
     conn = await raw.flushed(tx)
+    largest, sequence = _DISPLAY_IDS[table]
     if conn.dialect.name == "sqlite":
-        current = (await raw.fetch_all(conn, _MAX_DISPLAY_ID, {}))[0][0]
+        current = (await raw.fetch_all(conn, largest, {}))[0][0]
         return int(current or 0) + 1
-    return int((await raw.fetch_all(conn, _NEXT_DISPLAY_ID, {}))[0][0])
+    return int((await raw.fetch_all(conn, sequence, {}))[0][0])
