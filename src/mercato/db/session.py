@@ -19,6 +19,7 @@ from sqlalchemy.util import await_only
 from mercato.config import Settings
 from mercato.core import refcache
 from mercato.db import sqlite_inline
+from mercato.db.checkpoint import SAFETY_NET_PAGES, Checkpointer
 
 
 @dataclass
@@ -28,12 +29,15 @@ class Database:
     writer: AsyncEngine
     read_session: async_sessionmaker[AsyncSession]
     write_session: async_sessionmaker[AsyncSession]
+    checkpointer: Checkpointer | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
     async def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         await self.reader.dispose()
         if self.writer is not self.reader:
             await self.writer.dispose()
@@ -61,6 +65,9 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
         cur.execute("PRAGMA busy_timeout=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        if immediate:
+            # the Checkpointer thread copies the log back; this is its safety net
+            cur.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         cur.close()
 
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -102,12 +109,17 @@ def create_database(url: str, echo: bool = False) -> Database:
     from mercato.core.events import OutboxSession  # the outbox's models import the db layer
 
     opts: dict[str, Any] = {"expire_on_commit": False, "class_": OutboxSession}
+    checkpointer: Checkpointer | None = None
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        checkpointer = Checkpointer(str(parsed.database))
+        checkpointer.start()
     return Database(
         url=url,
         reader=reader,
         writer=writer,
         read_session=async_sessionmaker(reader, **opts),
         write_session=async_sessionmaker(writer, **opts),
+        checkpointer=checkpointer,
     )
 
 

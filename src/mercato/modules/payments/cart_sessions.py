@@ -106,9 +106,9 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         # row for a provider that already has an unselected one and fail on the unique index;
         # that row is initiated and selected instead.)
         context = cart_context(cart, total, customer)
-        existing = next(
-            (s for s in await ps.sessions_of_cart(tx, cart_id) if s.provider_id == providers[0]), None
-        )
+        # a cart that had no sessions still has none (the loop above had nothing to do)
+        current = await ps.sessions_of_cart(tx, cart_id) if sessions else []
+        existing = next((s for s in current if s.provider_id == providers[0]), None)
         if existing is not None:
             await ps.initiate_session(tx, existing, context, customer=customer, also={"is_selected": True})
         else:
