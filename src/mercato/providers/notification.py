@@ -38,8 +38,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.db import raw
 
 log = logging.getLogger(__name__)
 
@@ -147,27 +149,43 @@ async def recipient_for(event: str, data: dict[str, Any]) -> str | None:
     resource_id = data.get("id")
     if tx is None or not isinstance(resource_id, str):
         return None
-    from mercato.modules.customers.models import Customer
-    from mercato.modules.gift_cards.models import GiftCard
-    from mercato.modules.orders.models import Order
-    from mercato.modules.returns.models import ClaimOrder, Swap
-
     resource = event.split(".")[0]
-    order_id: str | None = None
+    order_id: Any = None
     if resource == "order":
         order_id = resource_id
-    elif resource in ("swap", "claim"):
-        model: Any = Swap if resource == "swap" else ClaimOrder
-        order_id = (await tx.execute(select(model.order_id).where(model.id == resource_id))).scalar()
-    elif resource == "gift_card":
-        order_id = (await tx.execute(select(GiftCard.order_id).where(GiftCard.id == resource_id))).scalar()
+    elif resource in ("swap", "claim", "gift_card"):
+        order_id = await _scalar(tx, resource, resource_id)
     elif resource == "customer":
-        email = (await tx.execute(select(Customer.email).where(Customer.id == resource_id))).scalar()
+        email = await _scalar(tx, "customer", resource_id)
         return str(email) if email else None
     if order_id is None:
         return None
-    email = (await tx.execute(select(Order.email).where(Order.id == order_id))).scalar()
+    email = await _scalar(tx, "order", order_id)
     return str(email) if email else None
+
+
+_LOOKUPS: dict[str, Any] = {}
+
+
+async def _scalar(tx: AsyncSession, name: str, key: str) -> Any:
+    """The one value of a kept lookup (built on first use: the models import this module's
+    package), run on the driver."""
+    if not _LOOKUPS:
+        from mercato.modules.customers.models import Customer
+        from mercato.modules.gift_cards.models import GiftCard
+        from mercato.modules.orders.models import Order
+        from mercato.modules.returns.models import ClaimOrder, Swap
+
+        key_: Any = bindparam("key")
+        _LOOKUPS.update(
+            swap=select(Swap.order_id).where(Swap.id == key_),
+            claim=select(ClaimOrder.order_id).where(ClaimOrder.id == key_),
+            gift_card=select(GiftCard.order_id).where(GiftCard.id == key_),
+            customer=select(Customer.email).where(Customer.id == key_),
+            order=select(Order.email).where(Order.id == key_),
+        )
+    found = await raw.rows(tx, _LOOKUPS[name], {"key": key})
+    return found[0][0] if found else None
 
 
 def _now() -> str:

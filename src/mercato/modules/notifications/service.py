@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mercato.core.errors import MedusaError, not_found
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_page, count_rows
+from mercato.db import raw
 from mercato.modules.notifications.models import Notification, NotificationProvider
 from mercato.modules.notifications.schemas import AdminGetNotificationsParams
 from mercato.providers.notification import (
@@ -146,12 +147,12 @@ class NotificationService:
         return copy
 
 
+_PROVIDER_ROW = select(NotificationProvider.id).where(NotificationProvider.id == bindparam("id"))
+
+
 async def _ensure_provider_row(tx: AsyncSession, provider_id: str) -> None:
     """registerInstalledProviders: the `notification_provider` row the foreign key needs."""
-    exists = (
-        await tx.execute(select(NotificationProvider.id).where(NotificationProvider.id == provider_id))
-    ).first()
-    if exists is not None:
+    if await raw.rows(tx, _PROVIDER_ROW, {"id": provider_id}):
         return
     values = {"id": provider_id, "is_installed": True}
     if tx.get_bind().dialect.name == "postgresql":
