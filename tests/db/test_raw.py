@@ -107,6 +107,8 @@ async def test_entities_and_their_writes(db: Database) -> None:
         await raw.update_entity(tx, job, {"event_name": "ent.renamed"})
         assert job.event_name == "ent.renamed"
         assert job not in tx  # never part of the ORM session: nothing pending
+        unnamed = await raw.insert_entity(tx, StagedJob, {"event_name": "ent.x", "data": {}, "options": {}})
+        assert unnamed.id.startswith("job_")  # the id is made as the ORM's insert hook makes it
         await tx.commit()
     async with db.read_session() as tx:
         again = await jobs.first(tx, {"id": "sj_ent"})

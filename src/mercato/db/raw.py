@@ -31,6 +31,8 @@ from sqlalchemy import bindparam, exc, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from mercato.core.clock import utcnow
+from mercato.core.ids import generate_id
 from mercato.db import sqlite_inline
 
 _EXPAND = "__[POSTCOMPILE_{}]"
@@ -288,6 +290,13 @@ class _Shape:
         self.manager = mapper.class_manager
         self.pk = [c.name for c in self.table.primary_key]
 
+    def instance(self, values: Mapping[str, Any]) -> Any:
+        """A new instance holding `values` (by column name) as loaded."""
+        obj = self.manager.new_instance()
+        for name, key in self.attr.items():
+            set_committed_value(obj, key, values.get(name))
+        return obj
+
 
 _SHAPES: dict[Any, _Shape] = {}
 
@@ -301,17 +310,23 @@ def _shape(model: Any) -> _Shape:
 
 async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any]) -> Any:
     """INSERT one row of a mapped class (values by column name) and return it as an instance
-    outside the session (see Entities). Every column the database would default must be given,
-    so that the instance holds what the row holds."""
+    outside the session (see Entities). The id and the created_at/updated_at columns are filled
+    when not given, as the ORM's insert hook (db.base) fills them; every other column the
+    database would default must be given, so that the instance holds what the row holds."""
     shape = _shape(model)
-    missing = [name for name in shape.defaulted if name not in values]
+    row = dict(values)
+    prefix = getattr(model, "__id_prefix__", None)
+    if prefix and not row.get("id"):
+        row["id"] = generate_id(prefix)
+    now = utcnow()
+    for name in ("created_at", "updated_at"):
+        if name in shape.attr and row.get(name) is None:
+            row[name] = now
+    missing = [name for name in shape.defaulted if name not in row]
     if missing:
         raise ValueError(f"{shape.table.name}: give {', '.join(missing)} (the database defaults them)")
-    await insert_row(tx, shape.table, values)
-    obj = shape.manager.new_instance()
-    for name, key in shape.attr.items():
-        set_committed_value(obj, key, values.get(name))
-    return obj
+    await insert_row(tx, shape.table, row)
+    return shape.instance(row)
 
 
 async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -> None:
@@ -344,23 +359,19 @@ class Entities:
     session, carrying their values as loaded. They read like loaded objects (`present` takes
     them) but nothing set on one is written: for rows a request only reads."""
 
-    __slots__ = ("keys", "manager", "stmt")
+    __slots__ = ("names", "shape", "stmt")
 
     def __init__(
         self, model: Any, *where: Any, order_by: Sequence[Any] = (), for_update: bool = False
     ) -> None:
-        shape = _shape(model)
-        self.keys = list(shape.attr.values())
-        self.manager = shape.manager
-        stmt = select(*shape.table.c).where(*where).order_by(*order_by)
+        self.shape = _shape(model)
+        self.names = list(self.shape.attr)
+        stmt = select(*self.shape.table.c).where(*where).order_by(*order_by)
         # FOR UPDATE on PostgreSQL (SQLite's compiler leaves it out: its writers are serialized)
         self.stmt = stmt.with_for_update() if for_update else stmt
 
     def _made(self, row: Sequence[Any]) -> Any:
-        obj = self.manager.new_instance()
-        for key, value in zip(self.keys, row, strict=True):
-            set_committed_value(obj, key, value)
-        return obj
+        return self.shape.instance(dict(zip(self.names, row, strict=True)))
 
     async def all(self, tx: AsyncSession, params: Mapping[str, Any]) -> list[Any]:
         return [self._made(row) for row in await rows(tx, self.stmt, params)]

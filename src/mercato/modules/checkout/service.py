@@ -386,13 +386,11 @@ async def _place_order(
         if draft is None or draft.cart_id != cart_id:
             draft = await _draft_of(tx, cart_id)
         draft_order_id, no_notification = draft.id, draft.no_notification_order
-    now = utcnow()
     # written on the driver: the ORM's unit of work costs more than the INSERT
     order: Order = await raw.insert_entity(
         tx,
         Order,
         {
-            "id": generate_id(Order.__id_prefix__ or "order"),
             "status": "pending",
             "fulfillment_status": "not_fulfilled",
             "payment_status": "awaiting",
@@ -408,8 +406,6 @@ async def _place_order(
             "sales_channel_id": cart["sales_channel_id"] or None,
             "draft_order_id": draft_order_id,
             "no_notification": no_notification,
-            "created_at": now,
-            "updated_at": now,
         },
     )
     if cart["discounts"]:

@@ -236,7 +236,6 @@ async def create_customer(
     if values.password:
         password_hash = await _hash(values.password)
         has_account = True
-    now = utcnow()
     try:
         # on the driver (the ORM's unit of work costs more than the INSERT); the instance is
         # outside the session: callers only present it or take its id
@@ -244,7 +243,6 @@ async def create_customer(
             tx,
             Customer,
             {
-                "id": generate_id(Customer.__id_prefix__ or "cus"),
                 "email": email,
                 "first_name": values.first_name,
                 "last_name": values.last_name,
@@ -252,8 +250,6 @@ async def create_customer(
                 "metadata": values.metadata,
                 "has_account": has_account,
                 "password_hash": password_hash,
-                "created_at": now,
-                "updated_at": now,
             },
         )
     except IntegrityError:

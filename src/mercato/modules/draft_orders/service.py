@@ -240,17 +240,13 @@ async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
     """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it. Rows
     are written on the driver; the cart returned is outside the ORM session (read-only)."""
     channel = await carts.validated_sales_channel(tx, None)
-    now = utcnow()
     cart: dict[str, Any] = {
-        "id": generate_id(Cart.__id_prefix__ or "cart"),
         "type": "draft_order",
         "context": {},
         "sales_channel_id": channel.id,
         "region_id": data.region_id,
         # the validator's default (`metadata = {}`) unless the body names it
         "metadata": data.metadata if "metadata" in data.model_fields_set else {},
-        "created_at": now,
-        "updated_at": now,
     }
     if data.customer_id:
         # Medusa swallows an unknown customer id (retrieve(...).catch(() => undefined))
@@ -411,18 +407,14 @@ async def create_draft(
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
     cart = await _create_cart(tx, data)
-    now = utcnow()
     draft: DraftOrder = await raw.insert_entity(
         tx,
         DraftOrder,
         {
-            "id": generate_id(DraftOrder.__id_prefix__ or "dorder"),
             "cart_id": cart.id,
             "no_notification_order": data.no_notification_order,
             "display_id": await next_display_id(tx, "draft_order"),
             "status": "open",
-            "created_at": now,
-            "updated_at": now,
         },
     )
     emit(tx, "draft_order.created", {"id": draft.id})

@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import not_found
-from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import present
 from mercato.db import raw
@@ -83,12 +82,10 @@ async def create_session(
     provider = provider_for(provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
-    now = utcnow()
     session: PaymentSession = await raw.insert_entity(
         tx,
         PaymentSession,
         {
-            "id": generate_id(PaymentSession.__id_prefix__ or "ps"),
             "cart_id": cart_id,
             "provider_id": provider_id,
             "data": response.session_data,
@@ -96,8 +93,6 @@ async def create_session(
             "is_initiated": True,
             "amount": context.amount,
             "is_selected": True if selected else None,
-            "created_at": now,
-            "updated_at": now,
         },
     )
     return session
@@ -219,20 +214,16 @@ async def create_payment_from_session(
     pid = provider_id or session.provider_id
     provider = provider_for(pid)
     data = await call_provider(provider.retrieve_payment(dict(session.data or {})))
-    now = utcnow()
     payment: Payment = await raw.insert_entity(
         tx,
         Payment,
         {
-            "id": generate_id(Payment.__id_prefix__ or "pay"),
             "provider_id": pid,
             "amount": amount,
             "currency_code": currency_code,
             "amount_refunded": 0,
             "data": data or {},
             "cart_id": cart_id,
-            "created_at": now,
-            "updated_at": now,
         },
     )
     return payment
