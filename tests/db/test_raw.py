@@ -163,3 +163,32 @@ async def test_write_changes_updates_only_what_changed(db: Database) -> None:
     async with db.read_session() as tx:
         again = await jobs.first(tx, {"id": "sj_wc"})
         assert again is not None and again.data == {"a": 2} and again.event_name == "wc"
+
+
+def test_instances_can_be_the_first_thing_a_process_reads(settings: Any) -> None:
+    """No ORM query configures the mappers before a raw instance is made (a fresh server's
+    first request can be an admin one, whose user is read through Entities)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio\n"
+        "from sqlalchemy import bindparam\n"
+        "from mercato.db.registry import load_all_models\n"
+        "load_all_models()\n"
+        "from mercato.db import raw\n"
+        "from mercato.db.session import create_database\n"
+        "from mercato.modules.users.models import User\n"
+        "async def main():\n"
+        "    db = create_database(" + repr(settings.database_url) + ")\n"
+        "    async with db.write_session() as tx:\n"
+        "        made = await raw.insert_entity(tx, User, {'email': 'first@example.com', 'role': 'member'})\n"
+        "        assert made.id.startswith('usr_') and made.created_at is not None\n"
+        "        again = await raw.Entities(User, User.id == bindparam('id')).first(tx, {'id': made.id})\n"
+        "        assert again.email == 'first@example.com'\n"
+        "        await tx.rollback()\n"
+        "    await db.dispose()\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]

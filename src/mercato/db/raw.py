@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, exc, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
@@ -292,6 +293,11 @@ class _Shape:
 
     def instance(self, values: Mapping[str, Any]) -> Any:
         """A new instance holding `values` (by column name) as loaded."""
+        if self.manager.mapper.configured is False:
+            # made without the ORM's queries, which configure the mappers first: an unconfigured
+            # mapper has no attribute implementations to set values through (the shapes are
+            # built at import, before every model is known, so this waits for the first use)
+            configure_mappers()
         obj = self.manager.new_instance()
         for name, key in self.attr.items():
             set_committed_value(obj, key, values.get(name))
