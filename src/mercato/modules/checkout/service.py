@@ -10,7 +10,7 @@ oversell, and spend a gift card more than once. Here:
   answers;
 - the cart's gift cards are locked before the totals are read, stock, discount usage and gift
   card balances move with guarded single UPDATEs (never below zero, never past the limit), and
-  rows are always locked in the same order (cart, gift cards, variants, discounts) so that two
+  rows are always locked in the same order (cart, gift cards, discounts, variants) so that two
   checkouts cannot deadlock;
 - everything happens inside a savepoint: a refusal or a failure rolls all of it back (no half
   order, the cart stays completable) and a payment the provider already authorized is canceled
@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mercato.core.clock import utcnow
+from mercato.core.clock import iso, utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
 from mercato.core.events import discard_staged, emit, staged_mark
 from mercato.core.ids import generate_id
@@ -53,7 +53,7 @@ from mercato.modules.orders import service as orders
 from mercato.modules.orders.models import DraftOrder, Order, Payment, t_order_discounts, t_order_gift_cards
 from mercato.modules.payments import sessions
 from mercato.modules.payments.service import call_provider, provider_for
-from mercato.modules.products.inventory import reserve_stock
+from mercato.modules.products.inventory import insufficient_inventory, reserve_stock
 from mercato.pricing.taxes import float4
 from mercato.providers.payment import AUTHORIZED, PENDING, REQUIRES_MORE
 
@@ -241,24 +241,49 @@ async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
             )
 
 
-async def _reserve_items(tx: AsyncSession, cart: dict[str, Any]) -> None:
-    """ProductVariantInventoryService.confirmInventory + reserveQuantity for every item, with one
-    guarded UPDATE per variant (in variant id order: two checkouts never wait on each other in a
-    circle). All refusals are collected, as Medusa does."""
+def _wanted_stock(cart: dict[str, Any]) -> dict[str, int]:
     wanted: dict[str, int] = {}
     for item in cart["items"]:
         if item["variant_id"]:
             wanted[item["variant_id"]] = wanted.get(item["variant_id"], 0) + item["quantity"]
+    return wanted
+
+
+async def _reserve_items(tx: AsyncSession, cart: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """ProductVariantInventoryService.confirmInventory + reserveQuantity for every item, with one
+    guarded UPDATE per variant (in variant id order: two checkouts never wait on each other in a
+    circle). All refusals are collected, as Medusa does. Returns the changed columns by variant."""
+    wanted = _wanted_stock(cart)
     errors: list[MedusaError] = []
+    changed: dict[str, dict[str, Any]] = {}
     for variant_id in sorted(wanted):
         try:
-            await reserve_stock(tx, variant_id, wanted[variant_id])
+            now = await reserve_stock(tx, variant_id, wanted[variant_id])
         except MedusaError as err:
             if err.code != INSUFFICIENT_INVENTORY:
                 raise
             errors.append(err)
+        else:
+            if now is not None:
+                changed[variant_id] = now
     if errors:
         raise InsufficientInventory(errors)
+    return changed
+
+
+def _stock_refusals(cart: dict[str, Any]) -> list[MedusaError]:
+    """_reserve_items's refusals, judged on the stock read with the cart (in this transaction,
+    after the cart's lock): what the guarded decrements would refuse had they run then."""
+    wanted = _wanted_stock(cart)
+    variants = {i["variant_id"]: i.get("variant") for i in cart["items"] if i["variant_id"]}
+    errors: list[MedusaError] = []
+    for variant_id in sorted(wanted):
+        variant = variants[variant_id]
+        if variant is None or not variant["manage_inventory"] or variant["allow_backorder"]:
+            continue
+        if (variant["inventory_quantity"] or 0) < wanted[variant_id]:
+            errors.append(insufficient_inventory(variant_id))
+    return errors
 
 
 def _card_order(card: dict[str, Any]) -> tuple[str, int]:
@@ -349,18 +374,28 @@ async def _cart_payment(tx: AsyncSession, view: CartView) -> Payment | None:
 
 
 async def _place_order(
-    tx: AsyncSession, view: CartView, *, reserve_stock: bool = True, draft: DraftOrder | None = None
+    tx: AsyncSession,
+    view: CartView,
+    *,
+    reserve_stock: bool = True,
+    stock_later: bool = False,
+    draft: DraftOrder | None = None,
 ) -> Order:
     """OrderService.createFromCart (+ createTaxLines, stock and discount usage) over a cart
     loaded after its locks were taken. Stock is left alone for draft orders, as Medusa's Mark Paid
-    does (the admin placing the order decides)."""
+    does (the admin placing the order decides). `stock_later`: the stock as read is only checked
+    here, and the caller reserves it (_reserve_items) before its transaction ends."""
     cart = view.cart
     cart_id: str = cart["id"]
     totals = view.totals
     if await raw.rows(tx, _ORDER_OF_CART, {"cart_id": cart_id}):
         raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS)
     await _persist_tax_lines(tx, view)
-    if reserve_stock:
+    if reserve_stock and stock_later:
+        refusals = _stock_refusals(cart)
+        if refusals:
+            raise InsufficientInventory(refusals)
+    elif reserve_stock:
         await _reserve_items(tx, cart)
     if not cart["items"]:
         raise invalid_data("Cannot create order from empty cart")
@@ -505,15 +540,23 @@ COMPLETE_TREE: Tree = merge_trees(
 _ORDER_COLUMNS = frozenset(c.name for c in Order.__table__.columns)
 
 
-async def present_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
-    """The order as complete-cart answers it (`data` of `{type: "order"}`)."""
-    # decorateTotals gives every item its raw_discount_total, and complete-cart's cleaning step
-    # never reaches inside the items to take it out again
-    view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS), item_raw_discount=True)
+async def _load_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
     loaded = await load_trees(tx, Order, [order_id], COMPLETE_TREE)
     if not loaded:
         raise not_found(f"Order with id {order_id} was not found")
-    return orders.render_order(loaded[0], view, with_object=True)
+    return loaded[0]
+
+
+def _render_placed_order(loaded: dict[str, Any]) -> dict[str, Any]:
+    # decorateTotals gives every item its raw_discount_total, and complete-cart's cleaning step
+    # never reaches inside the items to take it out again
+    view = orders.View(COMPLETE_TREE, _ORDER_COLUMNS, frozenset(orders.TOTAL_FIELDS), item_raw_discount=True)
+    return orders.render_order(loaded, view, with_object=True)
+
+
+async def present_placed_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
+    """The order as complete-cart answers it (`data` of `{type: "order"}`)."""
+    return _render_placed_order(await _load_placed_order(tx, order_id))
 
 
 async def _order_of_cart(tx: AsyncSession, cart_id: str) -> str:
@@ -584,8 +627,19 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
                 authorized = (payment.provider_id, dict(payment.data or {}))
         if not payment_id and view.totals.total > 0:
             raise invalid_data("Cart payment not authorized")
-        order = await _place_order(tx, view)
-        order_id = order.id
+        # PostgreSQL: a variant's decrement holds its row lock until COMMIT, and every checkout of
+        # a popular variant queues behind it; so it comes last, after the order was written and
+        # read back, and the answer takes the new stock from the decrement itself.
+        order = await _place_order(tx, view, stock_later=True)
+        placed = await _load_placed_order(tx, order.id)
+        changed = await _reserve_items(tx, view.cart)
+        for item in placed["items"]:
+            variant = item.get("variant")
+            if variant is not None and item["variant_id"] in changed:
+                now = changed[item["variant_id"]]
+                variant.update(
+                    inventory_quantity=now["inventory_quantity"], updated_at=iso(now["updated_at"])
+                )
         await savepoint.commit()
     except InsufficientInventory as err:
         await savepoint.rollback()
@@ -599,7 +653,7 @@ async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> 
         discard_staged(tx, staged)
         await _cancel_at_provider(authorized)
         raise
-    return Completion(200, {"data": await present_placed_order(tx, order_id), "type": "order"})
+    return Completion(200, {"data": _render_placed_order(placed), "type": "order"})
 
 
 async def complete_cart(

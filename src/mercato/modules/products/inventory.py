@@ -13,6 +13,8 @@ variant without backorders is refused when its stock does not cover the quantity
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,21 +65,25 @@ _TAKE = (
         inventory_quantity=ProductVariant.inventory_quantity - bindparam("quantity"),
         updated_at=bindparam("now"),
     )
+    .returning(ProductVariant.inventory_quantity)
 )
 
 
-async def reserve_stock(tx: AsyncSession, variant_id: str, quantity: int) -> None:
+async def reserve_stock(tx: AsyncSession, variant_id: str, quantity: int) -> dict[str, Any] | None:
     """Take `quantity` units of a variant for an order, or raise Medusa's insufficient_inventory
     error. Unmanaged and backordered variants are decremented without a check (Medusa does the
-    same: their stock may go below zero); an unknown variant is left alone."""
-    taken = await raw.execute(
-        await raw.flushed(tx), _TAKE, {"id": variant_id, "quantity": quantity, "now": utcnow()}
+    same: their stock may go below zero); an unknown variant is left alone (None). Returns the
+    variant's columns the decrement changed, as they now read."""
+    now = utcnow()
+    taken = await raw.fetch_all(
+        await raw.flushed(tx), _TAKE, {"id": variant_id, "quantity": quantity, "now": now}
     )
-    if taken == 1:
+    if taken:
         _expire(tx, variant_id)
-        return
+        return {"inventory_quantity": taken[0][0], "updated_at": now}
     if await _exists(tx, variant_id):
         raise insufficient_inventory(variant_id)
+    return None
 
 
 async def release_stock(tx: AsyncSession, variant_id: str, quantity: int) -> None:
