@@ -161,7 +161,12 @@ def _announce(conn: AsyncConnection, sql: str, args: list[Any]) -> None:
 async def _run(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> tuple[list[Any], int, _Plan]:
     dialect = conn.dialect
     plan = _plan(stmt, dialect)
-    pooled = await conn.get_raw_connection()
+    # the pooled connection of a begun Connection is at hand; get_raw_connection() would cost a
+    # greenlet switch per statement to read the same attribute
+    sync = conn.sync_connection
+    pooled: Any = sync._dbapi_connection if sync is not None else None
+    if pooled is None:
+        pooled = await conn.get_raw_connection()
     adapted: Any = pooled.dbapi_connection
     sql, args = plan.bind(params, dialect.name != "sqlite")
     _announce(conn, sql, args)
