@@ -42,10 +42,12 @@ WATCHED = frozenset(
         "product_type_tax_rate",
         "region",
         "region_payment_providers",
+        "sales_channel",
         "shipping_option",
         "shipping_option_requirement",
         "shipping_profile",
         "shipping_tax_rate",
+        "store",
         "tax_rate",
     }
 )

@@ -399,8 +399,12 @@ _REGION_ALIVE = select(Region.id).where(Region.id == bindparam("id"), Region.del
 async def region_country_codes(tx: AsyncSession, region_id: str) -> list[str]:
     """The region's country codes (RegionService.retrieve's not-found refusal for an unknown or
     deleted region)."""
+
     # regions are admin data: no pending change of a store request concerns them
-    if not await raw.rows(tx, _REGION_ALIVE, {"id": region_id}, flush=False):
+    async def alive() -> bool:
+        return bool(await raw.rows(tx, _REGION_ALIVE, {"id": region_id}, flush=False))
+
+    if not await refcache.cached(tx, ("region alive", region_id), alive):
         raise not_found(f"Region with {region_id} was not found")
     countries, _providers, _rates = await _region_reference(tx, region_id)
     return [c["iso_2"] for c in countries]
@@ -427,14 +431,18 @@ _DEFAULT_CHANNEL = (
 
 async def validated_sales_channel(tx: AsyncSession, sales_channel_id: str | None) -> ChannelRow:
     """CartService.getValidatedSalesChannel: the given channel, else the store's default."""
-    if sales_channel_id is not None:
-        found = await raw.rows(tx, _CHANNEL, {"id": sales_channel_id})
-        if not found:
+
+    # channels and the store are admin data, read through the reference cache
+    async def read() -> list[Any]:
+        if sales_channel_id is not None:
+            return await raw.rows(tx, _CHANNEL, {"id": sales_channel_id})
+        return await raw.rows(tx, _DEFAULT_CHANNEL)
+
+    found = await refcache.cached(tx, ("sales channel", sales_channel_id), read)
+    if not found:
+        if sales_channel_id is not None:
             raise not_found(f"Sales channel with id: {sales_channel_id} was not found")
-    else:
-        found = await raw.rows(tx, _DEFAULT_CHANNEL)
-        if not found:
-            raise invalid_data("The store has no default sales channel")
+        raise invalid_data("The store has no default sales channel")
     channel = ChannelRow(found[0][0], found[0][1], bool(found[0][2]))
     if channel.is_disabled:
         raise invalid_data(f'Unable to assign the cart to a disabled Sales Channel "{channel.name}"')
@@ -631,10 +639,35 @@ class _CartKeys(NamedTuple):
     region_id: str
     customer_id: str | None
     sales_channel_id: str | None
+    # what a line change must clean up, read with the row instead of one query each
+    has_methods: bool
+    has_discounts: bool
+    has_discount_adjustments: bool
+    has_sessions: bool
+
+
+def _cart_has(table: Any, column: Any) -> Any:
+    return select(table.c.cart_id).where(column == Cart.id).exists()
 
 
 _CART_KEYS = (
-    select(Cart.id, Cart.region_id, Cart.customer_id, Cart.sales_channel_id)
+    select(
+        Cart.id,
+        Cart.region_id,
+        Cart.customer_id,
+        Cart.sales_channel_id,
+        _cart_has(ShippingMethod.__table__, ShippingMethod.cart_id),
+        _cart_has(t_cart_discounts, t_cart_discounts.c.cart_id),
+        select(LineItemAdjustment.id)
+        .join(LineItem, LineItem.id == LineItemAdjustment.item_id)
+        .where(
+            LineItem.cart_id == Cart.id,
+            LineItem.is_return.is_not(True),
+            LineItemAdjustment.discount_id.is_not(None),
+        )
+        .exists(),
+        _cart_has(PaymentSession.__table__, PaymentSession.cart_id),
+    )
     .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
     .with_for_update(of=Cart)
 )
@@ -655,7 +688,8 @@ async def _cart_keys(tx: AsyncSession, cart_id: str) -> _CartKeys:
     found = await raw.rows(tx, _CART_KEYS, {"id": cart_id})
     if not found:
         raise not_found(f"Cart with {cart_id} was not found")
-    return _CartKeys(*found[0])
+    row = found[0]
+    return _CartKeys(*row[:4], *(bool(flag) for flag in row[4:]))
 
 
 def line_columns(values: dict[str, Any]) -> dict[str, Any]:
@@ -719,8 +753,16 @@ async def add_or_update_lines(
             )
             await raw.insert_row(tx, table, row)
     await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
-    await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
-    await refresh_adjustments(tx, cart_id, reload=False)
+    if not isinstance(cart, _CartKeys):
+        await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+        await refresh_adjustments(tx, cart_id, reload=False)
+    else:
+        if cart.has_methods:
+            await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+        if cart.has_discounts:
+            await refresh_adjustments(tx, cart_id)
+        elif cart.has_discount_adjustments:
+            await raw.execute(await raw.flushed(tx), _DROP_DISCOUNT_ADJUSTMENTS, {"cart_id": cart_id})
     _updated(tx, cart_id)
 
 
@@ -743,7 +785,7 @@ async def add_line_item(
         tx, [NewLine(variant_id, quantity, metadata)], cart.region_id, customer_id or cart.customer_id
     )
     await add_or_update_lines(tx, cart_id, lines, cart=cart)
-    await sync_payment_sessions(tx, cart_id)
+    await sync_payment_sessions(tx, cart_id, has_sessions=cart.has_sessions)
 
 
 async def update_line_item(

@@ -37,11 +37,19 @@ async def retrieve_session(tx: AsyncSession, session_id: str) -> PaymentSession:
 _CUSTOMER = raw.Entities(Customer, Customer.id == bindparam("id"))
 
 
+_LOADED = "mercato_provider_customers"
+
+
 async def load_customer(tx: AsyncSession, customer_id: str | None) -> Customer | None:
-    """The customer a provider is told about: read-only (see _process_update_requests)."""
+    """The customer a provider is told about: read-only (see _process_update_requests), read
+    once per request (a cart's session steps ask for it several times)."""
     if not customer_id:
         return None
+    loaded: dict[str, Customer | None] = tx.info.setdefault(_LOADED, {})
+    if customer_id in loaded:
+        return loaded[customer_id]
     customer: Customer | None = await _CUSTOMER.first(tx, {"id": customer_id})
+    loaded[customer_id] = customer
     return customer
 
 
@@ -67,6 +75,7 @@ async def _process_update_requests(
             tx, Customer.__table__, {"id": customer.id}, {"metadata": merged, "updated_at": utcnow()}
         )
         set_committed_value(customer, "metadata_", merged)
+        tx.info.get(_LOADED, {}).pop(customer.id, None)  # its updated_at moved: read afresh
 
 
 async def create_session(
