@@ -197,11 +197,12 @@ class _Level:
             columns.extend(cols)
         self.columns = columns
         self.width = offset
-        self.by_ids: dict[bool, Any] = {}
+        # statements by key mode (see _in)
+        self.by_ids: dict[str, Any] = {}
         # relation -> (statement with an expanding `keys` parameter, parent dict key)
-        self.statements: dict[tuple[Any, bool], tuple[Any, str]] = {}
+        self.statements: dict[tuple[Any, str], tuple[Any, str]] = {}
         # id(node) -> (EXISTS per collection, [(collection index, parent key, parameter)])
-        self.probes: dict[tuple[int, bool], tuple[Any, list[tuple[int, str, str]]] | None] = {}
+        self.probes: dict[tuple[int, str], tuple[Any, list[tuple[int, str, str]]] | None] = {}
 
     def select(self, *extra: Any, from_: Any = None) -> Any:
         stmt = select(*self.columns, *extra)
@@ -303,9 +304,9 @@ def _probe_column(rel: Any, parent: _Shape) -> tuple[str, Any] | None:
     return local.name, remote
 
 
-def _probe_statement(level: _Level, node: _Node, pg: bool) -> tuple[Any, list[tuple[int, str, str]]] | None:
-    if (id(node), pg) in level.probes:
-        return level.probes[(id(node), pg)]
+def _probe_statement(level: _Level, node: _Node, mode: str) -> tuple[Any, list[tuple[int, str, str]]] | None:
+    if (id(node), mode) in level.probes:
+        return level.probes[(id(node), mode)]
     checks: list[tuple[int, str, str]] = []
     exprs: list[Any] = []
     for i, (_name, rel, _sub) in enumerate(node.collections):
@@ -315,9 +316,9 @@ def _probe_statement(level: _Level, node: _Node, pg: bool) -> tuple[Any, list[tu
         key, remote = found
         param = f"k{i}"
         checks.append((i, key, param))
-        exprs.append(exists().where(_in(remote, param, pg)).label(f"e{i}"))
+        exprs.append(exists().where(_in(remote, param, mode)).label(f"e{i}"))
     probe = (select(*exprs), checks) if len(checks) >= _PROBE_MIN else None
-    level.probes[(id(node), pg)] = probe
+    level.probes[(id(node), mode)] = probe
     return probe
 
 
@@ -325,17 +326,21 @@ async def _probe(tx: AsyncConnection, level: _Level, node: _Node, parents: list[
     """The indexes (in node.collections) of the collections known to be empty for `parents`."""
     if len(node.collections) < _PROBE_MIN:
         return set()
-    probe = _probe_statement(level, node, _is_pg(tx))
+    probe = _probe_statement(level, node, _mode(tx, 2))
     if probe is None:
         return set()
     stmt, checks = probe
-    params: dict[str, list[Any]] = {}
+    params: dict[str, Any] = {}
     empty: set[int] = set()
     for i, key, param in checks:
         keys = list({k for p in parents if (k := p.get(key)) is not None})
         if not keys:
             empty.add(i)
         params[param] = keys or [None]
+    mode = _mode(tx, max(len(v) for v in params.values()))
+    if mode == _PG_ONE:
+        stmt = _probe_statement(level, node, mode)[0]  # type: ignore[index]
+        params = {name: values[0] for name, values in params.items()}
     row = (await raw.fetch_all(tx, stmt, params))[0]
     for (i, _key, _param), has_rows in zip(checks, row, strict=True):
         if not has_rows:
@@ -347,22 +352,41 @@ def _is_pg(conn: AsyncConnection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def _in(column: Any, name: str, pg: bool) -> Any:
-    """`column IN (:name…)`: on PostgreSQL `= ANY(:name)` with one array parameter (one SQL
-    text whatever the number of keys: no re-rendering, one prepared statement)."""
-    if pg:
+_SQLITE, _PG_MANY, _PG_ONE = "sqlite", "pg", "pg1"
+
+
+def _mode(conn: AsyncConnection, count: int) -> str:
+    if not _is_pg(conn):
+        return _SQLITE
+    return _PG_ONE if count == 1 else _PG_MANY
+
+
+def _in(column: Any, name: str, mode: str) -> Any:
+    """`column IN (:name…)`. On PostgreSQL `= ANY(:name)` with one array parameter (one SQL
+    text whatever the number of keys: no re-rendering, one prepared statement), and
+    `= :name` for a single key (mode _PG_ONE, the parameter a scalar): PostgreSQL estimates an
+    array of unknown length above a known one, so it plans `= ANY` anew at every execution
+    for the statements whose cost depends on it (0.5 ms each for the cart's line items), where
+    it keeps the generic plan of `= :name`."""
+    if mode == _PG_ONE:
+        return column == bindparam(name, type_=column.type)
+    if mode == _PG_MANY:
         return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
 
 
-def _collection_statement(parent: _Shape, rel: Any, level: _Level, pg: bool) -> tuple[Any, str]:
-    cached = level.statements.get((rel, pg))
+def _keys_param(mode: str, keys: list[Any]) -> Any:
+    return keys[0] if mode == _PG_ONE else keys
+
+
+def _collection_statement(parent: _Shape, rel: Any, level: _Level, mode: str) -> tuple[Any, str]:
+    cached = level.statements.get((rel, mode))
     if cached is not None:
         return cached
     simple = _simple_key(rel)
     if simple is not None:
         local, remote = simple
-        stmt = level.select(remote.label("__key")).where(_in(remote, "keys", pg))
+        stmt = level.select(remote.label("__key")).where(_in(remote, "keys", mode))
         parent_key = local.name
     else:
         pk_col = parent.table.c[parent.pk]
@@ -373,11 +397,11 @@ def _collection_statement(parent: _Shape, rel: Any, level: _Level, pg: bool) -> 
             )
         else:
             source = source.join(level.root.shape.table, rel.primaryjoin)
-        stmt = level.select(pk_col.label("__key"), from_=source).where(_in(pk_col, "keys", pg))
+        stmt = level.select(pk_col.label("__key"), from_=source).where(_in(pk_col, "keys", mode))
         parent_key = parent.pk
     if rel.order_by:
         stmt = stmt.order_by(*rel.order_by)
-    level.statements[(rel, pg)] = (stmt, parent_key)
+    level.statements[(rel, mode)] = (stmt, parent_key)
     return stmt, parent_key
 
 
@@ -388,11 +412,14 @@ async def _collection(
     if not parents:
         return
     level = _level(rel.mapper.class_, sub)
-    stmt, parent_key = _collection_statement(parent, rel, level, _is_pg(tx))
+    # the parent key is the same for every mode
+    _stmt, parent_key = _collection_statement(parent, rel, level, _SQLITE)
     keys = list({k for p in parents if (k := p.get(parent_key)) is not None})
     grouped: dict[Any, list[dict[str, Any]]] = {}
     if keys:
-        rows = await raw.fetch_all(tx, stmt, {"keys": keys})
+        mode = _mode(tx, len(keys))
+        stmt, _key = _collection_statement(parent, rel, level, mode)
+        rows = await raw.fetch_all(tx, stmt, {"keys": _keys_param(mode, keys)})
         children, seen = level.build(rows)
         width = level.width
         for row, child in zip(rows, children, strict=True):
@@ -423,11 +450,11 @@ async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tr
     # Core statements on the session's connection (its transaction): no ORM result machinery;
     # pending ORM changes are flushed first, as an ORM query would autoflush them
     conn = await raw.flushed(tx)
-    pg = _is_pg(conn)
-    by_ids = level.by_ids.get(pg)
+    mode = _mode(conn, len(ids))
+    by_ids = level.by_ids.get(mode)
     if by_ids is None:
-        by_ids = level.by_ids[pg] = level.select().where(_in(pk_col, "keys", pg))
-    rows = await raw.fetch_all(conn, by_ids, {"keys": list(ids)})
+        by_ids = level.by_ids[mode] = level.select().where(_in(pk_col, "keys", mode))
+    rows = await raw.fetch_all(conn, by_ids, {"keys": _keys_param(mode, list(ids))})
     roots, seen = level.build(rows)
     await _children(conn, level, seen)
     by_id = {r[root.pk]: r for r in roots}
