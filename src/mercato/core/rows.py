@@ -197,15 +197,38 @@ class _Level:
             columns.extend(cols)
         self.columns = columns
         self.width = offset
+        # A node with at least _PROBE_MIN collections reads, with each row, whether each of
+        # them has rows (orders usually have no claims, swaps, returns, refunds, gift cards…):
+        # a collection empty for every row is not queried. The flags follow the columns.
+        self.flags: list[Any] = []
+        self.flag_slots: dict[int, list[tuple[int, int]]] = {}  # id(node) -> [(collection, row index)]
+        for node in self.nodes:
+            probed = [
+                (i, found)
+                for i, (_name, rel, _sub) in enumerate(node.collections)
+                if (found := _probe_column(rel, node.shape)) is not None
+            ]
+            if len(node.collections) < _PROBE_MIN or len(probed) < _PROBE_MIN:
+                continue
+            slots = self.flag_slots[id(node)] = []
+            for i, (key, remote) in probed:
+                # the child table aliased: a self-referencing collection must not correlate twice
+                inner = remote.table.alias()
+                flag = exists().where(inner.c[remote.name] == node.selectable.c[key])
+                slots.append((i, offset + len(self.flags)))
+                self.flags.append(flag.label(f"__has{len(self.flags)}"))
+        self.key_index = offset + len(self.flags)  # of the `extra` column of a collection query
         # statements by key mode (see _in)
         self.by_ids: dict[str, Any] = {}
         # relation -> (statement with an expanding `keys` parameter, parent dict key)
         self.statements: dict[tuple[Any, str], tuple[Any, str]] = {}
-        # id(node) -> (EXISTS per collection, [(collection index, parent key, parameter)])
-        self.probes: dict[tuple[int, str], tuple[Any, list[tuple[int, str, str]]] | None] = {}
+
+    def empty_collections(self, node: _Node, rows: Sequence[Any]) -> set[int]:
+        """The indexes (in node.collections) of the collections no row has any of."""
+        return {i for i, at in self.flag_slots.get(id(node), ()) if not any(row[at] for row in rows)}
 
     def select(self, *extra: Any, from_: Any = None) -> Any:
-        stmt = select(*self.columns, *extra)
+        stmt = select(*self.columns, *self.flags, *extra)
         source = from_ if from_ is not None else self.root.shape.table
         for alias, onclause in self.joins:
             source = source.outerjoin(alias, onclause)
@@ -273,12 +296,14 @@ def _level_of(model: type, tree: Tree) -> _Level:
     return found
 
 
-async def _children(tx: AsyncConnection, level: _Level, seen: dict[int, dict[Any, dict[str, Any]]]) -> None:
+async def _children(
+    tx: AsyncConnection, level: _Level, seen: dict[int, dict[Any, dict[str, Any]]], rows: Sequence[Any]
+) -> None:
     for node in level.nodes:
         parents = list(seen[id(node)].values())
         if not parents:
             continue
-        empty = await _probe(tx, level, node, parents)
+        empty = level.empty_collections(node, rows)
         for i, (name, rel, sub) in enumerate(node.collections):
             if i in empty:
                 for p in parents:
@@ -287,14 +312,12 @@ async def _children(tx: AsyncConnection, level: _Level, seen: dict[int, dict[Any
                 await _collection(tx, node.shape, parents, name, rel, sub)
 
 
-# A node with at least this many collections first asks, in one statement, which of them have
-# rows at all (orders usually have no claims, swaps, returns, refunds, gift cards…)
 _PROBE_MIN = 2
 
 
 def _probe_column(rel: Any, parent: _Shape) -> tuple[str, Any] | None:
-    """(parent dict key, child-side column): `child-side IN (parent keys)` holds for every row
-    of the collection (a superset when the join has more conditions)."""
+    """(parent dict key, child-side column): `child-side = parent key` holds for every row of
+    the collection (a superset when the join has more conditions)."""
     pairs = rel.synchronize_pairs if rel.secondary is not None else rel.local_remote_pairs
     if len(pairs) != 1:
         return None
@@ -302,50 +325,6 @@ def _probe_column(rel: Any, parent: _Shape) -> tuple[str, Any] | None:
     if getattr(local, "table", None) is not parent.table:
         return None
     return local.name, remote
-
-
-def _probe_statement(level: _Level, node: _Node, mode: str) -> tuple[Any, list[tuple[int, str, str]]] | None:
-    if (id(node), mode) in level.probes:
-        return level.probes[(id(node), mode)]
-    checks: list[tuple[int, str, str]] = []
-    exprs: list[Any] = []
-    for i, (_name, rel, _sub) in enumerate(node.collections):
-        found = _probe_column(rel, node.shape)
-        if found is None:
-            continue
-        key, remote = found
-        param = f"k{i}"
-        checks.append((i, key, param))
-        exprs.append(exists().where(_in(remote, param, mode)).label(f"e{i}"))
-    probe = (select(*exprs), checks) if len(checks) >= _PROBE_MIN else None
-    level.probes[(id(node), mode)] = probe
-    return probe
-
-
-async def _probe(tx: AsyncConnection, level: _Level, node: _Node, parents: list[dict[str, Any]]) -> set[int]:
-    """The indexes (in node.collections) of the collections known to be empty for `parents`."""
-    if len(node.collections) < _PROBE_MIN:
-        return set()
-    probe = _probe_statement(level, node, _mode(tx, 2))
-    if probe is None:
-        return set()
-    stmt, checks = probe
-    params: dict[str, Any] = {}
-    empty: set[int] = set()
-    for i, key, param in checks:
-        keys = list({k for p in parents if (k := p.get(key)) is not None})
-        if not keys:
-            empty.add(i)
-        params[param] = keys or [None]
-    mode = _mode(tx, max(len(v) for v in params.values()))
-    if mode == _PG_ONE:
-        stmt = _probe_statement(level, node, mode)[0]  # type: ignore[index]
-        params = {name: values[0] for name, values in params.items()}
-    row = (await raw.fetch_all(tx, stmt, params))[0]
-    for (i, _key, _param), has_rows in zip(checks, row, strict=True):
-        if not has_rows:
-            empty.add(i)
-    return empty
 
 
 def _is_pg(conn: AsyncConnection) -> bool:
@@ -421,10 +400,10 @@ async def _collection(
         stmt, _key = _collection_statement(parent, rel, level, mode)
         rows = await raw.fetch_all(tx, stmt, {"keys": _keys_param(mode, keys)})
         children, seen = level.build(rows)
-        width = level.width
+        at = level.key_index
         for row, child in zip(rows, children, strict=True):
-            grouped.setdefault(row[width], []).append(child)
-        await _children(tx, level, seen)
+            grouped.setdefault(row[at], []).append(child)
+        await _children(tx, level, seen, rows)
     for p in parents:
         found = grouped.get(p.get(parent_key), ())
         p[name] = list(found) if many else (found[0] if found else None)
@@ -456,6 +435,6 @@ async def load_trees(tx: AsyncSession, model: type, ids: Sequence[Any], tree: Tr
         by_ids = level.by_ids[mode] = level.select().where(_in(pk_col, "keys", mode))
     rows = await raw.fetch_all(conn, by_ids, {"keys": _keys_param(mode, list(ids))})
     roots, seen = level.build(rows)
-    await _children(conn, level, seen)
+    await _children(conn, level, seen, rows)
     by_id = {r[root.pk]: r for r in roots}
     return [by_id[i] for i in ids if i in by_id]
