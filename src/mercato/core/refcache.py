@@ -35,6 +35,8 @@ TTL = 2.0
 WATCHED = frozenset(
     {
         "country",
+        "customer_group",
+        "customer_group_customers",
         "payment_provider",
         "product",
         "product_shipping_profile",
@@ -49,6 +51,7 @@ WATCHED = frozenset(
         "shipping_tax_rate",
         "store",
         "tax_rate",
+        "user",
     }
 )
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)

@@ -7,19 +7,28 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import bindparam, select
 
+from mercato.core import refcache
 from mercato.core.auth import bearer_claims, load_session
 from mercato.core.errors import Unauthorized
 from mercato.core.http import Tx
 from mercato.db import raw
 from mercato.modules.users.models import User
 
-# Every admin request reads its user: on the driver, as a read-only instance (no route changes
-# the caller's own row through it).
+# Every admin request needs its user: read on the driver as a read-only instance (no route
+# changes the caller's own row through it), kept in the reference cache (`user` is a watched
+# table: a change in this process is seen at once, another process's within its TTL).
 _USER = raw.Entities(User, User.id == bindparam("id"), User.deleted_at.is_(None))
 
 
 async def _user_by_id(tx: Tx, user_id: str | None) -> User | None:
-    return await _USER.first(tx, {"id": user_id}) if user_id else None
+    if not user_id:
+        return None
+
+    async def read() -> User | None:
+        found: User | None = await _USER.first(tx, {"id": user_id})
+        return found
+
+    return await refcache.cached(tx, ("admin user", user_id), read)
 
 
 async def current_admin(request: Request, tx: Tx) -> User:

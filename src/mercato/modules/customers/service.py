@@ -168,7 +168,7 @@ async def guest_customer(tx: AsyncSession, email: str) -> Customer:
     """CartService.createOrFetchGuestCustomerFromEmail_: the live guest with that email, created
     when there is none. Read-only: carts and draft orders only take its id and email."""
     found: Customer | None = await _GUEST.first(tx, {"email": email.lower()})
-    return found if found is not None else await create_customer(tx, {"email": email})
+    return found if found is not None else await create_customer(tx, {"email": email}, no_guest=True)
 
 
 async def group_ids_for_customer(tx: AsyncSession, customer_id: str) -> list[str]:
@@ -217,16 +217,19 @@ _ACCOUNT_FLAGS = (
 
 
 async def create_customer(
-    tx: AsyncSession, data: CreateCustomerInput | BaseModel | Mapping[str, Any]
+    tx: AsyncSession, data: CreateCustomerInput | BaseModel | Mapping[str, Any], *, no_guest: bool = False
 ) -> Customer:
     """CustomerService.create: the one way a customer comes to be (Admin create, Store registration).
 
     The email is lowercased. One live customer with an account and one guest may share an email
     (the unique index is on (email, has_account)); a second of either kind is refused. A password
-    makes an account (hashed, off the event loop)."""
+    makes an account (hashed, off the event loop). `no_guest`: the caller has just looked for
+    the email's guest in this transaction and found none (then a new guest needs no check)."""
     values = _input(data)
     email = values.email.lower()
-    existing = [row[0] for row in await raw.rows(tx, _ACCOUNT_FLAGS, {"email": email})]
+    existing: list[bool] = []
+    if not (no_guest and not values.password):
+        existing = [row[0] for row in await raw.rows(tx, _ACCOUNT_FLAGS, {"email": email})]
     if any(existing) and values.password:
         raise duplicate(ACCOUNT_EXISTS)
     if any(not has for has in existing) and not values.password:

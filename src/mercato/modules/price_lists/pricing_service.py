@@ -75,8 +75,21 @@ _REGION = select(Region.currency_code, Region.automatic_taxes, Region.tax_rate).
 
 
 async def customer_group_ids(tx: AsyncSession, customer_id: str) -> frozenset[str]:
-    """The (not deleted) groups a customer belongs to."""
-    return frozenset(row[0] for row in await raw.rows(tx, _CUSTOMER_GROUPS, {"customer_id": customer_id}))
+    """The (not deleted) groups a customer belongs to (memberships and groups are watched by
+    the reference cache)."""
+
+    async def read() -> frozenset[str]:
+        rows = await raw.rows(tx, _CUSTOMER_GROUPS, {"customer_id": customer_id})
+        return frozenset(row[0] for row in rows)
+
+    return await refcache.cached(tx, ("customer groups", customer_id), read)
+
+
+async def _pricing_region(tx: AsyncSession, region_id: str) -> list[Any]:
+    async def read() -> list[Any]:
+        return await raw.rows(tx, _REGION, {"id": region_id})
+
+    return await refcache.cached(tx, ("pricing region", region_id), read)
 
 
 async def pricing_context(
@@ -103,7 +116,7 @@ async def pricing_context(
     automatic_taxes = False
     region_tax_rate: float | None = None
     if region_id:
-        found = await raw.rows(tx, _REGION, {"id": region_id})
+        found = await _pricing_region(tx, region_id)
         if not found:
             raise not_found(f"Region with {region_id} was not found")
         currency_code, automatic, rate = found[0]
