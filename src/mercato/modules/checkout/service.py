@@ -26,6 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import iso, utcnow
@@ -350,7 +351,15 @@ async def _draft_of(tx: AsyncSession, cart_id: str) -> DraftOrder:
     return draft
 
 
-_ORDER_OF_CART = select(Order.id).where(Order.cart_id == bindparam("cart_id"))
+# order.cart_id (and draft_order_id, the draft's cart's) is unique: a second order of a cart is
+# refused by its INSERT (Medusa asks first; a completed cart or draft never gets here, so the
+# question cost every order a round trip)
+_ORDER_CART_UNIQUE = (
+    "REL_c99a206eb11ad45f6b7f04f2dc",
+    "order.cart_id",
+    "UQ_727b872f86c7378474a8fa46147",
+    "order.draft_order_id",
+)
 _ITEMS_TO_ORDER = (
     update(LineItem)
     .where(LineItem.id.in_(bindparam("ids", expanding=True)))
@@ -388,8 +397,6 @@ async def _place_order(
     cart = view.cart
     cart_id: str = cart["id"]
     totals = view.totals
-    if await raw.rows(tx, _ORDER_OF_CART, {"cart_id": cart_id}):
-        raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS)
     await _persist_tax_lines(tx, view)
     if reserve_stock and stock_later:
         refusals = _stock_refusals(cart)
@@ -422,27 +429,29 @@ async def _place_order(
             draft = await _draft_of(tx, cart_id)
         draft_order_id, no_notification = draft.id, draft.no_notification_order
     # written on the driver: the ORM's unit of work costs more than the INSERT
-    order: Order = await raw.insert_entity(
-        tx,
-        Order,
-        {
-            "status": "pending",
-            "fulfillment_status": "not_fulfilled",
-            "payment_status": "awaiting",
-            "display_id": await orders.next_display_id(tx),
-            "shipping_address_id": cart["shipping_address_id"],
-            "billing_address_id": cart["billing_address_id"],
-            "region_id": cart["region_id"],
-            "email": cart["email"],
-            "customer_id": cart["customer_id"],
-            "cart_id": cart_id,
-            "currency_code": cart["region"]["currency_code"],
-            "metadata": cart["metadata"] or {},
-            "sales_channel_id": cart["sales_channel_id"] or None,
-            "draft_order_id": draft_order_id,
-            "no_notification": no_notification,
-        },
-    )
+    values = {
+        "status": "pending",
+        "fulfillment_status": "not_fulfilled",
+        "payment_status": "awaiting",
+        "display_id": await orders.next_display_id(tx),
+        "shipping_address_id": cart["shipping_address_id"],
+        "billing_address_id": cart["billing_address_id"],
+        "region_id": cart["region_id"],
+        "email": cart["email"],
+        "customer_id": cart["customer_id"],
+        "cart_id": cart_id,
+        "currency_code": cart["region"]["currency_code"],
+        "metadata": cart["metadata"] or {},
+        "sales_channel_id": cart["sales_channel_id"] or None,
+        "draft_order_id": draft_order_id,
+        "no_notification": no_notification,
+    }
+    try:
+        order: Order = await raw.insert_entity(tx, Order, values)
+    except IntegrityError as err:
+        if any(name in str(err.orig) for name in _ORDER_CART_UNIQUE):
+            raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS) from None
+        raise
     if cart["discounts"]:
         await tx.execute(
             insert(t_order_discounts),
