@@ -106,6 +106,8 @@ def create_database(url: str, echo: bool = False) -> Database:
         )
     for engine in {id(reader): reader, id(writer): writer}.values():
         refcache.watch(engine)
+    # the cache is the process's: rows another database gave (tests, the CLI) are not this one's
+    refcache.invalidate()
     from mercato.core.events import OutboxSession  # the outbox's models import the db layer
 
     opts: dict[str, Any] = {"expire_on_commit": False, "class_": OutboxSession}
