@@ -43,6 +43,7 @@ from mercato.modules.discounts import cart_rules
 from mercato.modules.discounts.models import Discount
 from mercato.modules.gift_cards.models import GiftCard
 from mercato.modules.price_lists.pricing_service import price_variants, pricing_context
+from mercato.modules.products.inventory import covers, insufficient_inventory
 from mercato.modules.products.models import Product, ProductSalesChannel, ProductVariant
 from mercato.modules.regions.models import Region
 from mercato.modules.sales_channels.models import SalesChannel
@@ -628,10 +629,7 @@ async def generate_lines(
 
 
 def _covers(variant: Any, quantity: int) -> bool:
-    """ProductVariantInventoryService.confirmInventory without an inventory module."""
-    if not variant.manage_inventory or variant.allow_backorder:
-        return True
-    return variant.inventory_quantity >= quantity
+    return covers(variant.manage_inventory, variant.allow_backorder, variant.inventory_quantity, quantity)
 
 
 class _CartKeys(NamedTuple):
@@ -698,10 +696,10 @@ def line_columns(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def add_or_update_lines(
-    tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]], *, cart: Any = None
+    tx: AsyncSession, cart_id: str, lines: list[dict[str, Any]], *, cart: _CartKeys | None = None
 ) -> None:
-    """CartService.addOrUpdateLineItems (validateSalesChannels on); `cart`: its row (or
-    _cart_keys) when the caller read it already in this transaction."""
+    """CartService.addOrUpdateLineItems (validateSalesChannels on); `cart`: its _cart_keys when
+    the caller read them already in this transaction."""
     if cart is None or cart.id != cart_id:
         cart = await _cart_keys(tx, cart_id)
     if cart.sales_channel_id:
@@ -729,11 +727,7 @@ async def add_or_update_lines(
             # Medusa lets the database refuse it (a 500); Mercato answers 400
             raise invalid_data("quantity must be greater than 0")
         if not _covers(variant, quantity):
-            raise MedusaError(
-                "not_allowed",
-                f"Variant with id: {variant.id} does not have the required inventory",
-                INSUFFICIENT_INVENTORY,
-            )
+            raise insufficient_inventory(variant.id)
         now = utcnow()
         if current is not None:
             changes: dict[str, Any] = {"quantity": quantity, "has_shipping": False, "updated_at": now}
@@ -753,16 +747,12 @@ async def add_or_update_lines(
             )
             await raw.insert_row(tx, table, row)
     await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
-    if not isinstance(cart, _CartKeys):
+    if cart.has_methods:
         await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
-        await refresh_adjustments(tx, cart_id, reload=False)
-    else:
-        if cart.has_methods:
-            await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
-        if cart.has_discounts:
-            await refresh_adjustments(tx, cart_id)
-        elif cart.has_discount_adjustments:
-            await raw.execute(await raw.flushed(tx), _DROP_DISCOUNT_ADJUSTMENTS, {"cart_id": cart_id})
+    if cart.has_discounts:
+        await refresh_adjustments(tx, cart_id)
+    elif cart.has_discount_adjustments:
+        await raw.execute(await raw.flushed(tx), _DROP_DISCOUNT_ADJUSTMENTS, {"cart_id": cart_id})
     _updated(tx, cart_id)
 
 

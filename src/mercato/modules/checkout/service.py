@@ -54,7 +54,7 @@ from mercato.modules.orders import service as orders
 from mercato.modules.orders.models import DraftOrder, Order, Payment, t_order_discounts, t_order_gift_cards
 from mercato.modules.payments import sessions
 from mercato.modules.payments.service import call_provider, provider_for
-from mercato.modules.products.inventory import insufficient_inventory, reserve_stock
+from mercato.modules.products.inventory import covers, insufficient_inventory, reserve_stock
 from mercato.pricing.taxes import float4
 from mercato.providers.payment import AUTHORIZED, PENDING, REQUIRES_MORE
 
@@ -280,9 +280,12 @@ def _stock_refusals(cart: dict[str, Any]) -> list[MedusaError]:
     errors: list[MedusaError] = []
     for variant_id in sorted(wanted):
         variant = variants[variant_id]
-        if variant is None or not variant["manage_inventory"] or variant["allow_backorder"]:
-            continue
-        if (variant["inventory_quantity"] or 0) < wanted[variant_id]:
+        if variant is not None and not covers(
+            variant["manage_inventory"],
+            variant["allow_backorder"],
+            variant["inventory_quantity"],
+            wanted[variant_id],
+        ):
             errors.append(insufficient_inventory(variant_id))
     return errors
 

@@ -32,22 +32,12 @@ def insufficient_inventory(variant_id: str) -> MedusaError:
     )
 
 
-async def has_inventory(tx: AsyncSession, variant_id: str, quantity: int) -> bool:
+def covers(
+    manage_inventory: bool, allow_backorder: bool, inventory_quantity: int | None, quantity: int
+) -> bool:
     """ProductVariantInventoryService.confirmInventory without an inventory module: a variant whose
     stock is not managed, or that allows backorders, always has enough."""
-    row = (
-        await tx.execute(
-            select(
-                ProductVariant.manage_inventory,
-                ProductVariant.allow_backorder,
-                ProductVariant.inventory_quantity,
-            ).where(ProductVariant.id == variant_id)
-        )
-    ).one_or_none()
-    if row is None:
-        return False
-    manage, backorder, stock = row
-    return (not manage) or backorder or stock >= quantity
+    return (not manage_inventory) or allow_backorder or (inventory_quantity or 0) >= quantity
 
 
 # one atomic UPDATE guarded by the quantity: concurrent orders can never take the same units
