@@ -215,12 +215,14 @@ async def test_list_orders_runs_a_bounded_number_of_queries(admin: httpx.AsyncCl
         selects = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
         return len(res.json()["orders"]), len(selects)
 
-    await build_order(db)
+    # two orders, not one: on PostgreSQL a single row's tree is read in one statement
+    for _ in range(2):
+        await build_order(db)
     few, few_queries = await statements()
-    for _ in range(5):
+    for _ in range(4):
         await build_order(db)
     many, many_queries = await statements()
-    assert (few, many) == (1, 6)
+    assert (few, many) == (2, 6)
     assert few_queries == many_queries
     # auth, count, page ids, the orders with their single relations joined, one per collection
     assert many_queries <= 25
