@@ -20,6 +20,7 @@ from mercato.config import Settings, get_settings
 from mercato.core.cache import ResponseCache
 from mercato.core.errors import Unauthorized, install_error_handlers
 from mercato.core.events import EventBus
+from mercato.core.routing import prefilter_routes
 from mercato.db.registry import load_all_models
 from mercato.db.session import Database, database_from_settings
 from mercato.modules.auth.deps import current_admin
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     for router in _domain_routers():
         app.include_router(router)
+    prefilter_routes(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     original_app: Any = app.build_middleware_stack
