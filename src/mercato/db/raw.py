@@ -324,6 +324,14 @@ async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any])
     outside the session (see Entities). The id and the created_at/updated_at columns are filled
     when not given, as the ORM's insert hook (db.base) fills them; every other column the
     database would default must be given, so that the instance holds what the row holds."""
+    row = new_row(model, values)
+    await insert_row(tx, _shape(model).table, row)
+    return instance_of(model, row)
+
+
+def new_row(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The row insert_entity writes for `values`: the id and timestamps filled, every column
+    the database would default given (else ValueError)."""
     shape = _shape(model)
     row = dict(values)
     prefix = getattr(model, "__id_prefix__", None)
@@ -336,8 +344,12 @@ async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any])
     missing = [name for name in shape.defaulted if name not in row]
     if missing:
         raise ValueError(f"{shape.table.name}: give {', '.join(missing)} (the database defaults them)")
-    await insert_row(tx, shape.table, row)
-    return shape.instance(row)
+    return row
+
+
+def instance_of(model: Any, row: Mapping[str, Any]) -> Any:
+    """An instance (outside the session) holding a row written with its every column."""
+    return _shape(model).instance(row)
 
 
 async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -> None:
@@ -346,8 +358,14 @@ async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -
     shape = _shape(type(obj))
     where = {name: getattr(obj, shape.attr[name]) for name in shape.pk}
     await update_where(tx, shape.table, where, values)
+    hold(obj, values)
+
+
+def hold(obj: Any, values: Mapping[str, Any]) -> None:
+    """Values (by column name) its row was given elsewhere, held on an instance as loaded."""
+    attr = _shape(type(obj)).attr
     for name, value in values.items():
-        set_committed_value(obj, shape.attr[name], value)
+        set_committed_value(obj, attr[name], value)
 
 
 def committed(obj: Any) -> dict[str, Any]:

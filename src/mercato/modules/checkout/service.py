@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import any_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,11 +86,17 @@ class LockedCart:
     id: str
     type: str
     completed_at: datetime.datetime | None
+    has_gift_cards: bool = True
 
 
 # FOR UPDATE is not rendered on SQLite (one writer anyway)
 _LOCK_CART = (
-    select(Cart.id, Cart.type, Cart.completed_at)
+    select(
+        Cart.id,
+        Cart.type,
+        Cart.completed_at,
+        exists().where(t_cart_gift_cards.c.cart_id == Cart.id).label("has_gift_cards"),
+    )
     .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
     .with_for_update(of=Cart)
 )
@@ -101,7 +108,7 @@ async def lock_cart(tx: AsyncSession, cart_id: str) -> LockedCart:
     if not found:
         raise not_found(f"Cart with {cart_id} was not found")
     row = found[0]
-    return LockedCart(row[0], row[1], row[2])
+    return LockedCart(row[0], row[1], row[2], bool(row[3]))
 
 
 async def _lock_gift_cards(tx: AsyncSession, cart_id: str) -> None:
@@ -117,11 +124,13 @@ async def _lock_gift_cards(tx: AsyncSession, cart_id: str) -> None:
     )
 
 
-async def _locked_view(tx: AsyncSession, cart_id: str) -> CartView:
+async def _locked_view(tx: AsyncSession, locked: LockedCart) -> CartView:
     """The cart with its totals as the order will carry them (taxes computed, as createTaxLines
-    followed by retrieveWithTotals gives), read after the locks were taken."""
-    await _lock_gift_cards(tx, cart_id)
-    return await cart_json_view(tx, cart_id, force_taxes=True)
+    followed by retrieveWithTotals gives), read after the locks were taken (the gift cards' when
+    the locked cart has any)."""
+    if locked.has_gift_cards:
+        await _lock_gift_cards(tx, locked.id)
+    return await cart_json_view(tx, locked.id, force_taxes=True)
 
 
 # ---- payment -------------------------------------------------------------------------------------
@@ -180,8 +189,7 @@ async def authorize_cart_payment(
     payment_authorized_at; otherwise its selected session is authorized at the provider and, when
     authorized, a Payment of the cart's total is created and set on the cart. Returns the
     selected session (None for a zero total)."""
-    await lock_cart(tx, cart_id)
-    view = await _locked_view(tx, cart_id)
+    view = await _locked_view(tx, await lock_cart(tx, cart_id))
     return await _authorize(tx, view, context or {})
 
 
@@ -208,9 +216,18 @@ _DROP_METHOD_TAX_LINES = delete(ShippingMethodTaxLine).where(
 )
 
 
-async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
+_TAX_LINE_TABLES = (
+    (LineItemTaxLine.__table__, LineItemTaxLine.__id_prefix__, "item_id"),
+    (ShippingMethodTaxLine.__table__, ShippingMethodTaxLine.__id_prefix__, "shipping_method_id"),
+)
+_TAX_LINE_COLUMNS = ("id", "rate", "name", "code")
+TaxLineRows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+async def _persist_tax_lines(tx: AsyncSession, view: CartView, *, write: bool = True) -> TaxLineRows:
     """CartService.createTaxLines: the computed tax lines become the items' and shipping
-    methods' rows (replacing older ones); return items keep theirs."""
+    methods' rows (replacing older ones); return items keep theirs. The rows (items', methods')
+    are returned; `write` False: the caller writes them (the order's placement statement)."""
     cart = view.cart
     items = [i["id"] for i in cart["items"] if not i["is_return"] and i["id"] in view.totals.items]
     methods = [m["id"] for m in cart["shipping_methods"] if m["id"] in view.totals.shipping_methods]
@@ -223,23 +240,20 @@ async def _persist_tax_lines(tx: AsyncSession, view: CartView) -> None:
     if stale:
         await raw.execute(conn, _DROP_METHOD_TAX_LINES, {"ids": stale})
     now = utcnow()
-
-    async def write(table: Any, prefix: str | None, owner: str, owner_id: str, line: Any) -> None:
-        row = {"id": generate_id(prefix or ""), "rate": line.rate, "name": line.name, "code": line.code}
-        await raw.insert_row(tx, table, {**row, owner: owner_id, "created_at": now, "updated_at": now})
-
-    for item_id in items:
-        for line in view.totals.items[item_id].tax_lines:
-            await write(LineItemTaxLine.__table__, LineItemTaxLine.__id_prefix__, "item_id", item_id, line)
-    for method_id in methods:
-        for line in view.totals.shipping_methods[method_id].tax_lines:
-            await write(
-                ShippingMethodTaxLine.__table__,
-                ShippingMethodTaxLine.__id_prefix__,
-                "shipping_method_id",
-                method_id,
-                line,
-            )
+    found: TaxLineRows = ([], [])
+    owners = (
+        [(i, view.totals.items[i].tax_lines) for i in items],
+        [(m, view.totals.shipping_methods[m].tax_lines) for m in methods],
+    )
+    for (table, prefix, owner), lines, rows in zip(_TAX_LINE_TABLES, owners, found, strict=True):
+        for owner_id, owned in lines:
+            for line in owned:
+                row = {"id": generate_id(prefix), "rate": line.rate, "name": line.name, "code": line.code}
+                rows.append({**row, owner: owner_id, "created_at": now, "updated_at": now})
+        if write:
+            for row in rows:
+                await raw.insert_row(tx, table, row)
+    return found
 
 
 def _wanted_stock(cart: dict[str, Any]) -> dict[str, int]:
@@ -375,6 +389,97 @@ _METHODS_TO_ORDER = (
 )
 
 
+# PostgreSQL: the order's INSERT carries the rest of its placement as data-modifying CTEs, one
+# round trip instead of six: the display_id from Medusa's sequence, the payment, items and
+# shipping methods moved onto the order, the cart completed. Foreign keys are checked at the
+# end of the statement, when the order row exists; a second order of the cart fails it whole.
+def _placement() -> Any:
+    order: Any = Order.__table__
+    now: Any = bindparam("now", type_=order.c.updated_at.type)
+    order_id: Any = bindparam("id", type_=order.c.id.type)
+
+    def moved(table: Any, key: Any, name: str, **values: Any) -> Any:
+        return update(table).where(key).values(**values).returning(table.c.id).cte(name)
+
+    def listed(table: Any, name: str) -> Any:
+        return table.c.id == any_(bindparam(name, type_=postgresql.ARRAY(table.c.id.type)))
+
+    def tax_lines(table: Any, owner: str, name: str) -> Any:
+        # any number of rows, one SQL text: the columns as arrays, unnested
+        names = [*_TAX_LINE_COLUMNS, owner]
+        arrays = [bindparam(f"{name}_{c}", type_=postgresql.ARRAY(table.c[c].type)) for c in names]
+        rows = func.unnest(*arrays).table_valued(*names).render_derived()
+        values = select(*(rows.c[c] for c in names), now, now)
+        return (
+            insert(table)
+            .from_select([*names, "created_at", "updated_at"], values)
+            .returning(table.c.id)
+            .cte(name)
+        )
+
+    payment, items, methods, cart = (m.__table__ for m in (Payment, LineItem, ShippingMethod, Cart))
+    columns: dict[str, Any] = {c.name: bindparam(c.name, type_=c.type) for c in order.columns}
+    columns["display_id"] = func.nextval("order_display_id_seq")
+    return (
+        insert(order)
+        .values({name: value for name, value in columns.items() if name in _PLACED_COLUMNS})
+        .returning(order.c.display_id)
+        .add_cte(
+            moved(
+                payment,
+                payment.c.id == bindparam("payment_id"),
+                "moved_payment",
+                order_id=order_id,
+                updated_at=now,
+            ),
+            moved(items, listed(items, "item_ids"), "moved_items", order_id=order_id, updated_at=now),
+            moved(methods, listed(methods, "method_ids"), "moved_methods", order_id=order_id),
+            moved(
+                cart, cart.c.id == bindparam("cart_id"), "completed_cart", completed_at=now, updated_at=now
+            ),
+            *(
+                tax_lines(table, owner, name)
+                for (table, _p, owner), name in zip(_TAX_LINE_TABLES, _TAX_CTES, strict=True)
+            ),
+        )
+    )
+
+
+_PLACED_COLUMNS = (
+    "id", "created_at", "updated_at", "status", "fulfillment_status", "payment_status", "display_id",
+    "shipping_address_id", "billing_address_id", "region_id", "email", "customer_id", "cart_id",
+    "currency_code", "metadata", "sales_channel_id", "draft_order_id", "no_notification",
+)  # fmt: skip
+_TAX_CTES = ("item_tax_lines", "method_tax_lines")
+_PLACEMENT = _placement()
+
+
+async def _insert_placed_order(
+    tx: AsyncSession,
+    values: dict[str, Any],
+    payment: Payment | None,
+    cart: dict[str, Any],
+    tax_lines: TaxLineRows,
+    now: Any,
+) -> Order:
+    row = raw.new_row(Order, values)
+    params = {
+        **row,
+        "now": now,
+        "payment_id": payment.id if payment is not None else None,
+        "item_ids": [i["id"] for i in cart["items"]],
+        "method_ids": [m["id"] for m in cart["shipping_methods"]],
+    }
+    for (_table, _prefix, owner), name, rows in zip(_TAX_LINE_TABLES, _TAX_CTES, tax_lines, strict=True):
+        for column in (*_TAX_LINE_COLUMNS, owner):
+            params[f"{name}_{column}"] = [r[column] for r in rows]
+    row["display_id"] = (await raw.rows(tx, _PLACEMENT, params))[0][0]
+    if payment is not None:
+        raw.hold(payment, {"order_id": row["id"], "updated_at": now})
+    cart.update(completed_at=now, updated_at=now)
+    return raw.instance_of(Order, row)  # type: ignore[no-any-return]
+
+
 async def _cart_payment(tx: AsyncSession, view: CartView) -> Payment | None:
     """The cart's payment row: the one authorization made in this transaction, else read."""
     payment_id = view.cart["payment_id"]
@@ -400,7 +505,8 @@ async def _place_order(
     cart = view.cart
     cart_id: str = cart["id"]
     totals = view.totals
-    await _persist_tax_lines(tx, view)
+    one_statement = not _is_sqlite(tx)
+    tax_lines = await _persist_tax_lines(tx, view, write=not one_statement)
     if reserve_stock and stock_later:
         refusals = _stock_refusals(cart)
         if refusals:
@@ -436,7 +542,6 @@ async def _place_order(
         "status": "pending",
         "fulfillment_status": "not_fulfilled",
         "payment_status": "awaiting",
-        "display_id": await orders.next_display_id(tx),
         "shipping_address_id": cart["shipping_address_id"],
         "billing_address_id": cart["billing_address_id"],
         "region_id": cart["region_id"],
@@ -449,8 +554,13 @@ async def _place_order(
         "draft_order_id": draft_order_id,
         "no_notification": no_notification,
     }
+    placed = payment if totals.total != 0 else None
     try:
-        order: Order = await raw.insert_entity(tx, Order, values)
+        if one_statement:
+            order: Order = await _insert_placed_order(tx, values, placed, cart, tax_lines, utcnow())
+        else:
+            values["display_id"] = await orders.next_display_id(tx)
+            order = await raw.insert_entity(tx, Order, values)
     except IntegrityError as err:
         if any(name in str(err.orig) for name in _ORDER_CART_UNIQUE):
             raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS) from None
@@ -465,24 +575,26 @@ async def _place_order(
             insert(t_order_gift_cards),
             [{"order_id": order.id, "gift_card_id": g["id"]} for g in cart["gift_cards"]],
         )
-    if totals.total != 0 and payment is not None:
-        await raw.update_entity(tx, payment, {"order_id": order.id, "updated_at": utcnow()})
+    if placed is not None and not one_statement:
+        await raw.update_entity(tx, placed, {"order_id": order.id, "updated_at": utcnow()})
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
-    await raw.execute(
-        await raw.flushed(tx),
-        _ITEMS_TO_ORDER,
-        {"ids": [i["id"] for i in cart["items"]], "order_id": order.id, "now": utcnow()},
-    )
+    if not one_statement:
+        await raw.execute(
+            await raw.flushed(tx),
+            _ITEMS_TO_ORDER,
+            {"ids": [i["id"] for i in cart["items"]], "order_id": order.id, "now": utcnow()},
+        )
     await _gift_cards_from_items(tx, view, order)
-    if cart["shipping_methods"]:
+    if cart["shipping_methods"] and not one_statement:
         await raw.execute(
             await raw.flushed(tx),
             _METHODS_TO_ORDER,
             {"ids": [m["id"] for m in cart["shipping_methods"]], "order_id": order.id},
         )
     emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
-    now = utcnow()
-    await _set_cart(tx, cart, completed_at=now, updated_at=now)
+    if not one_statement:
+        now = utcnow()
+        await _set_cart(tx, cart, completed_at=now, updated_at=now)
     await tx.flush()
     return order
 
@@ -490,8 +602,7 @@ async def _place_order(
 async def locked_cart_view(tx: AsyncSession, cart_id: str) -> CartView:
     """lock_cart, the cart's gift cards locked, then the cart read once with its totals (taxes
     forced): what authorize_view and place_order work on."""
-    await lock_cart(tx, cart_id)
-    return await _locked_view(tx, cart_id)
+    return await _locked_view(tx, await lock_cart(tx, cart_id))
 
 
 async def authorize_view(
@@ -521,8 +632,7 @@ async def create_order_from_cart(tx: AsyncSession, cart_id: str, *, reserve_stoc
     counted, the order written with its joins, payment, gift cards, items and shipping methods;
     order.placed is staged and the cart completed. The payment must be authorized already
     (authorize_cart_payment) unless the total is 0."""
-    await lock_cart(tx, cart_id)
-    view = await _locked_view(tx, cart_id)
+    view = await _locked_view(tx, await lock_cart(tx, cart_id))
     return await _place_order(tx, view, reserve_stock=reserve_stock)
 
 
@@ -610,12 +720,13 @@ class Completion:
     body: dict[str, Any]
 
 
-async def _complete(tx: AsyncSession, cart_id: str, context: dict[str, Any]) -> Completion:
+async def _complete(tx: AsyncSession, locked: LockedCart, context: dict[str, Any]) -> Completion:
+    cart_id = locked.id
     authorized: tuple[str, dict[str, Any]] | None = None
     staged = staged_mark(tx)
     savepoint = await tx.begin_nested()
     try:
-        view = await _locked_view(tx, cart_id)
+        view = await _locked_view(tx, locked)
         session = await _authorize(tx, view, context)
         if session is not None and session.status in (REQUIRES_MORE, PENDING):
             # The shopper has more to do: nothing of the order stays, the provider's answer does.
@@ -689,7 +800,7 @@ async def complete_cart(
         order_id = await _order_of_cart(tx, cart_id)
         result = Completion(200, {"data": await present_placed_order(tx, order_id), "type": "order"})
     else:
-        result = await _complete(tx, cart_id, {**(context or {}), "idempotency_key": key})
+        result = await _complete(tx, locked, {**(context or {}), "idempotency_key": key})
     await idempotency.record_answer(
         tx,
         key,
