@@ -4,9 +4,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from mercato.core.events import EventBus, emit
+from mercato.core.clock import utcnow
+from mercato.core.events import EventBus, emit, insert_at_commit
 from mercato.db.session import Database
-from mercato.modules.system.models import StagedJob
+from mercato.modules.system.models import IdempotencyKey, StagedJob
 
 
 async def _staged(db: Database) -> int:
@@ -67,3 +68,37 @@ async def test_many_events_of_one_transaction_are_all_written(db: Database) -> N
     async with db.read_session() as tx:
         rows = (await tx.execute(select(StagedJob.data).order_by(StagedJob.id))).scalars().all()
     assert [r["id"] for r in rows] == [f"cart_{i}" for i in range(11)]
+
+
+async def test_rows_at_commit_are_written_with_the_events(db: Database) -> None:
+    """insert_at_commit: written with the events (one statement on PostgreSQL), in order, with
+    more events than one batch takes; nothing when the transaction rolls back."""
+    table = IdempotencyKey.__table__
+
+    def row(key: str) -> dict[str, Any]:
+        return {
+            "id": f"ikey_{key}",
+            "idempotency_key": key,
+            "created_at": utcnow(),
+            "request_method": "POST",
+            "request_params": {"id": key},
+            "request_path": "/x",
+            "recovery_point": "finished",
+            "response_code": 200,
+            "response_body": {"key": key},
+        }
+
+    async with db.write_session() as tx:
+        insert_at_commit(tx, table, row("dropped"))
+        emit(tx, "region.created", {"id": "reg_dropped"})
+        await tx.rollback()
+    async with db.write_session() as tx:
+        for i in range(11):
+            emit(tx, "region.created", {"id": f"reg_{i}"})
+        insert_at_commit(tx, table, row("first"))
+        insert_at_commit(tx, table, row("second"))
+        await tx.commit()
+    assert await _staged(db) == 11
+    async with db.read_session() as tx:
+        keys = (await tx.execute(select(table.c.idempotency_key, table.c.response_body))).all()
+    assert sorted(keys) == [("first", {"key": "first"}), ("second", {"key": "second"})]

@@ -91,47 +91,99 @@ def discard_staged(tx: AsyncSession, mark: int) -> None:
         del pending[mark:]
 
 
+# Rows other than events that a request writes last and nothing reads before the commit (an
+# idempotency key's finished answer): written with the events.
+_AT_COMMIT = "mercato_rows_at_commit"
+
+
+def insert_at_commit(tx: AsyncSession, table: Any, row: dict[str, Any]) -> None:
+    """Write `row` into `table` when the transaction commits, with its events (one statement
+    with them on PostgreSQL); dropped if it rolls back. Every row of a table gives the same
+    columns."""
+    tx.info.setdefault(_AT_COMMIT, []).append((table, row))
+
+
 _STAGED_COLUMNS = ("id", "event_name", "data", "options")
-_INSERTS: dict[int, Any] = {}
+_INSERTS: dict[tuple[tuple[Any, tuple[str, ...], int], ...], Any] = {}
+_BATCH = 8
+
+Group = tuple[Any, tuple[str, ...], list[dict[str, Any]]]
 
 
-def _insert_of(count: int) -> Any:
-    """One INSERT of `count` staged jobs (multi-row VALUES), built once per count."""
-    stmt = _INSERTS.get(count)
+def _insert_of(groups: list[Group]) -> Any:
+    """One statement inserting each group's rows (multi-row VALUES; the groups after the first
+    as data-modifying CTEs), built once per shape."""
+    key = tuple((table, columns, len(rows)) for table, columns, rows in groups)
+    stmt = _INSERTS.get(key)
     if stmt is None:
-        # typed: only the first row's parameters would take the columns' types (JSON encoding)
-        rows: list[dict[str, Any]] = [
-            {c: bindparam(f"{c}_{i}", type_=_STAGED_JOB.c[c].type) for c in _STAGED_COLUMNS}
-            for i in range(count)
+        parts = []
+        for g, (table, columns, rows) in enumerate(groups):
+            # typed: only the first row's parameters would take the columns' types (JSON encoding)
+            values = [
+                {c: bindparam(f"g{g}_{c}_{i}", type_=table.c[c].type) for c in columns}
+                for i in range(len(rows))
+            ]
+            parts.append(insert(table).values(values))
+        first, *rest = parts
+        ctes = [
+            part.returning(*table.primary_key).cte(f"w{i}")
+            for i, (part, (table, _c, _r)) in enumerate(zip(rest, groups[1:], strict=True))
         ]
-        stmt = _INSERTS[count] = insert(StagedJob).values(rows)
+        stmt = _INSERTS[key] = first.add_cte(*ctes) if ctes else first
     return stmt
 
 
+def _params(groups: list[Group]) -> dict[str, Any]:
+    return {
+        f"g{g}_{c}_{i}": row[c]
+        for g, (_table, columns, rows) in enumerate(groups)
+        for i, row in enumerate(rows)
+        for c in columns
+    }
+
+
 async def write_staged(tx: AsyncSession) -> None:
-    """Write the transaction's staged events (called by the commit): one statement for up to
-    eight of them."""
-    pending: list[dict[str, Any]] | None = tx.info.pop(_PENDING, None)
+    """Write the transaction's staged events and rows at commit (called by the commit): on
+    PostgreSQL one statement for up to eight events and the rows; on SQLite one per table."""
+    pending: list[dict[str, Any]] = tx.info.pop(_PENDING, None) or []
+    later: list[tuple[Any, dict[str, Any]]] = tx.info.pop(_AT_COMMIT, None) or []
+    groups: list[Group] = []
+    if pending:
+        groups.append((_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH]))
+    for table, row in later:
+        if groups and groups[-1][0] is table:
+            groups[-1][2].append(row)
+        else:
+            groups.append((table, tuple(row), [row]))
+    conn = await raw.flushed(tx)
+    if conn.dialect.name == "postgresql":
+        statements = [groups] if groups else []
+    else:
+        statements = [[group] for group in groups]
+    pending = pending[_BATCH:]
     while pending:
-        batch, pending = pending[:8], pending[8:]
-        params = {f"{c}_{i}": row[c] for i, row in enumerate(batch) for c in _STAGED_COLUMNS}
-        await raw.execute(await raw.flushed(tx), _insert_of(len(batch)), params)
+        statements.append([(_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH])])
+        pending = pending[_BATCH:]
+    for part in statements:
+        await raw.execute(conn, _insert_of(part), _params(part))
 
 
 class OutboxSession(AsyncSession):
     """The application's session: its commit first writes the events staged in it."""
 
     async def commit(self) -> None:
-        if self.info.get(_PENDING):
+        if self.info.get(_PENDING) or self.info.get(_AT_COMMIT):
             await write_staged(self)
         await super().commit()
 
     async def rollback(self) -> None:
         self.info.pop(_PENDING, None)
+        self.info.pop(_AT_COMMIT, None)
         await super().rollback()
 
     async def close(self) -> None:
         self.info.pop(_PENDING, None)
+        self.info.pop(_AT_COMMIT, None)
         await super().close()
 
 
@@ -145,6 +197,8 @@ def _stage_leftovers(session: Session) -> None:
     pending: list[dict[str, Any]] | None = session.info.pop(_PENDING, None)
     if pending:
         session.add_all(StagedJob(**row) for row in pending)
+    for table, row in session.info.pop(_AT_COMMIT, None) or ():
+        session.execute(table.insert().values(row))
 
 
 class EventBus:

@@ -37,6 +37,7 @@ WATCHED = frozenset(
         "country",
         "customer_group",
         "customer_group_customers",
+        "notification_provider",
         "payment_provider",
         "product",
         "product_shipping_profile",

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
+from mercato.core.events import insert_at_commit
 from mercato.core.http import ok
 from mercato.core.ids import generate_id
 from mercato.db import raw
@@ -48,7 +49,8 @@ async def idempotent_request(
             await raw.update_where(tx, _KEY_TABLE, {"id": found[0][0]}, finished)
         else:
             key = str(uuid.uuid4())
-            await raw.insert_row(
+            # a new random key: no one can ask for it before the commit
+            insert_at_commit(
                 tx,
                 _KEY_TABLE,
                 {

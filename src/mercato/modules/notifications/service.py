@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mercato.core import refcache
 from mercato.core.errors import MedusaError, not_found
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_page, count_rows
@@ -151,8 +152,13 @@ _PROVIDER_ROW = select(NotificationProvider.id).where(NotificationProvider.id ==
 
 
 async def _ensure_provider_row(tx: AsyncSession, provider_id: str) -> None:
-    """registerInstalledProviders: the `notification_provider` row the foreign key needs."""
-    if await raw.rows(tx, _PROVIDER_ROW, {"id": provider_id}):
+    """registerInstalledProviders: the `notification_provider` row the foreign key needs (its
+    presence kept in the reference cache: every notification asks)."""
+
+    async def load() -> bool:
+        return bool(await raw.rows(tx, _PROVIDER_ROW, {"id": provider_id}))
+
+    if await refcache.cached(tx, ("notification_provider", provider_id), load):
         return
     values = {"id": provider_id, "is_installed": True}
     if tx.get_bind().dialect.name == "postgresql":
