@@ -329,6 +329,32 @@ async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any])
     return instance_of(model, row)
 
 
+_COMPUTED: dict[tuple[Any, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+async def insert_entity_computing(
+    tx: AsyncSession, model: Any, values: Mapping[str, Any], computed: Mapping[str, Any]
+) -> Any:
+    """insert_entity where the columns of `computed` take SQL expressions the database
+    evaluates (a sequence's nextval), read back in the same statement (RETURNING). `computed`
+    must be the same expressions for the same names at every call (the statement is kept)."""
+    shape = _shape(model)
+    row = new_row(model, {**values, **dict.fromkeys(computed)})
+    given = tuple(k for k in row if k not in computed)
+    key = (shape.table, given, tuple(computed))
+    stmt = _COMPUTED.get(key)
+    if stmt is None:
+        table = shape.table
+        stmt = _COMPUTED[key] = (
+            table.insert()
+            .values({**{k: bindparam(k) for k in given}, **computed})
+            .returning(*(table.c[name] for name in computed))
+        )
+    found = await fetch_all(await flushed(tx), stmt, {k: row[k] for k in given})
+    row.update(zip(computed, found[0], strict=True))
+    return instance_of(model, row)
+
+
 def new_row(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     """The row insert_entity writes for `values`: the id and timestamps filled, every column
     the database would default given (else ValueError)."""
@@ -391,16 +417,29 @@ class Entities:
     __slots__ = ("names", "shape", "stmt")
 
     def __init__(
-        self, model: Any, *where: Any, order_by: Sequence[Any] = (), for_update: bool = False
+        self,
+        model: Any,
+        *where: Any,
+        order_by: Sequence[Any] = (),
+        for_update: bool = False,
+        extra: Sequence[Any] = (),
     ) -> None:
+        """`extra`: more columns read with each row (see first_with)."""
         self.shape = _shape(model)
         self.names = list(self.shape.attr)
-        stmt = select(*self.shape.table.c).where(*where).order_by(*order_by)
+        stmt = select(*self.shape.table.c, *extra).where(*where).order_by(*order_by)
         # FOR UPDATE on PostgreSQL (SQLite's compiler leaves it out: its writers are serialized)
-        self.stmt = stmt.with_for_update() if for_update else stmt
+        self.stmt = stmt.with_for_update(of=self.shape.table) if for_update else stmt
 
     def _made(self, row: Sequence[Any]) -> Any:
-        return self.shape.instance(dict(zip(self.names, row, strict=True)))
+        return self.shape.instance(dict(zip(self.names, row[: len(self.names)], strict=True)))
+
+    async def first_with(self, tx: AsyncSession, params: Mapping[str, Any]) -> tuple[Any, Sequence[Any]]:
+        """The first row's instance (None if no row) and its `extra` values."""
+        found = await rows(tx, self.stmt, params)
+        if not found:
+            return None, ()
+        return self._made(found[0]), found[0][len(self.names) :]
 
     async def all(self, tx: AsyncSession, params: Mapping[str, Any]) -> list[Any]:
         return [self._made(row) for row in await rows(tx, self.stmt, params)]

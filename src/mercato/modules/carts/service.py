@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
@@ -642,6 +642,7 @@ class _CartKeys(NamedTuple):
     has_discounts: bool
     has_discount_adjustments: bool
     has_sessions: bool
+    has_items: bool
 
 
 def _cart_has(table: Any, column: Any) -> Any:
@@ -665,6 +666,7 @@ _CART_KEYS = (
         )
         .exists(),
         _cart_has(PaymentSession.__table__, PaymentSession.cart_id),
+        _cart_has(LineItem.__table__, LineItem.cart_id),
     )
     .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
     .with_for_update(of=Cart)
@@ -713,7 +715,10 @@ async def add_or_update_lines(
                 "the cart has been created."
             )
     variant_ids = list(dict.fromkeys(line["variant_id"] for line in lines))
-    mergeable = await raw.rows(tx, _MERGEABLE, {"cart_id": cart_id, "variants": variant_ids})
+    # a cart without lines has none to merge with, nor any whose has_shipping to reset
+    mergeable = []
+    if cart.has_items:
+        mergeable = await raw.rows(tx, _MERGEABLE, {"cart_id": cart_id, "variants": variant_ids})
     # (id, quantity, metadata) of the cart's mergeable line per variant
     existing = {row[1]: (row[0], row[2], row[3]) for row in mergeable}
     table = LineItem.__table__
@@ -746,7 +751,8 @@ async def add_or_update_lines(
                 updated_at=now,
             )
             await raw.insert_row(tx, table, row)
-    await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
+    if cart.has_items:
+        await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
     if cart.has_methods:
         await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
     if cart.has_discounts:
@@ -923,7 +929,14 @@ _UPDATE_TREE: Tree = relation_tree(
 
 
 # what update_cart reads when the body changes none of _WHOLE_TREE_FIELDS
-_LOCKED_ROW = raw.Entities(Cart, Cart.id == bindparam("id"), Cart.deleted_at.is_(None), for_update=True)
+# with whether the cart has payment sessions (the update's sync needs to know)
+_LOCKED_ROW = raw.Entities(
+    Cart,
+    Cart.id == bindparam("id"),
+    Cart.deleted_at.is_(None),
+    for_update=True,
+    extra=[exists().where(PaymentSession.cart_id == Cart.id)],
+)
 _WHOLE_TREE_FIELDS = frozenset(
     {"customer_id", "region_id", "country_code", "sales_channel_id", "discounts", "gift_cards"}
 )
@@ -1144,11 +1157,11 @@ async def update_cart(
     cart: Any
     if contact_only:
         # the row alone, read-only, its changes written below with one UPDATE of their own
-        cart = await _LOCKED_ROW.first(tx, {"id": cart_id})
+        cart, extra = await _LOCKED_ROW.first_with(tx, {"id": cart_id})
         if cart is None:
             raise not_found(f"Cart with {cart_id} was not found")
         before = raw.committed(cart)
-        had_sessions = bool(await raw.rows(tx, _HAS_SESSION, {"cart_id": cart_id}))
+        had_sessions = bool(extra[0])
     else:
         cart = await _cart_row(tx, cart_id, _UPDATE_TREE, lock=True)
         # only a region change (which skips the sync below) adds or drops sessions in here

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
+from sqlalchemy import Select, String, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
@@ -398,6 +398,9 @@ def _cart_update(**values: Any) -> SimpleNamespace:
     return SimpleNamespace(**base)
 
 
+_DRAFT_DISPLAY_ID = {"display_id": func.nextval("draft_order_display_id_seq")}
+
+
 async def create_draft(
     tx: AsyncSession, data: AdminPostDraftOrdersReq
 ) -> tuple[DraftOrder, carts.CartView | None]:
@@ -407,16 +410,18 @@ async def create_draft(
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
     cart = await _create_cart(tx, data)
-    draft: DraftOrder = await raw.insert_entity(
-        tx,
-        DraftOrder,
-        {
-            "cart_id": cart.id,
-            "no_notification_order": data.no_notification_order,
-            "display_id": await next_display_id(tx, "draft_order"),
-            "status": "open",
-        },
-    )
+    values: dict[str, Any] = {
+        "cart_id": cart.id,
+        "no_notification_order": data.no_notification_order,
+        "status": "open",
+    }
+    draft: DraftOrder
+    if tx.get_bind().dialect.name == "postgresql":
+        # the display_id from Medusa's sequence in the INSERT itself: one round trip less
+        draft = await raw.insert_entity_computing(tx, DraftOrder, values, _DRAFT_DISPLAY_ID)
+    else:
+        values["display_id"] = await next_display_id(tx, "draft_order")
+        draft = await raw.insert_entity(tx, DraftOrder, values)
     emit(tx, "draft_order.created", {"id": draft.id})
 
     items = data.items or []
