@@ -15,9 +15,12 @@ import pkgutil
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, delete, event, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -96,38 +99,59 @@ def discard_staged(tx: AsyncSession, mark: int) -> None:
 _AT_COMMIT = "mercato_rows_at_commit"
 
 
-def insert_at_commit(tx: AsyncSession, table: Any, row: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Upsert:
+    """INSERT … ON CONFLICT (`index`) DO UPDATE SET each of `columns` to the new row's, WHERE
+    `where` (a condition on the table's existing row) holds."""
+
+    index: tuple[str, ...]
+    columns: tuple[str, ...]
+    where: Any = None
+
+
+def insert_at_commit(tx: AsyncSession, table: Any, row: dict[str, Any], upsert: Upsert | None = None) -> None:
     """Write `row` into `table` when the transaction commits, with its events (one statement
-    with them on PostgreSQL); dropped if it rolls back. Every row of a table gives the same
-    columns."""
-    tx.info.setdefault(_AT_COMMIT, []).append((table, row))
+    with them on PostgreSQL); dropped if it rolls back. Every row of a table (and upsert) gives
+    the same columns."""
+    tx.info.setdefault(_AT_COMMIT, []).append((table, row, upsert))
 
 
 _STAGED_COLUMNS = ("id", "event_name", "data", "options")
-_INSERTS: dict[tuple[tuple[Any, tuple[str, ...], int], ...], Any] = {}
+_INSERTS: dict[tuple[Any, ...], Any] = {}
 _BATCH = 8
 
-Group = tuple[Any, tuple[str, ...], list[dict[str, Any]]]
+Group = tuple[Any, tuple[str, ...], list[dict[str, Any]], Upsert | None]
+_DIALECT_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
-def _insert_of(groups: list[Group]) -> Any:
+def _insert_of(groups: list[Group], dialect: str) -> Any:
     """One statement inserting each group's rows (multi-row VALUES; the groups after the first
     as data-modifying CTEs), built once per shape."""
-    key = tuple((table, columns, len(rows)) for table, columns, rows in groups)
+    key: tuple[Any, ...] = (dialect, *((t, columns, len(rows), up) for t, columns, rows, up in groups))
     stmt = _INSERTS.get(key)
     if stmt is None:
         parts = []
-        for g, (table, columns, rows) in enumerate(groups):
+        for g, (table, columns, rows, upsert) in enumerate(groups):
             # typed: only the first row's parameters would take the columns' types (JSON encoding)
             values = [
                 {c: bindparam(f"g{g}_{c}_{i}", type_=table.c[c].type) for c in columns}
                 for i in range(len(rows))
             ]
-            parts.append(insert(table).values(values))
+            if upsert is None:
+                parts.append(insert(table).values(values))
+                continue
+            part: Any = _DIALECT_INSERTS[dialect](table).values(values)
+            parts.append(
+                part.on_conflict_do_update(
+                    index_elements=list(upsert.index),
+                    set_={c: part.excluded[c] for c in upsert.columns},
+                    where=upsert.where,
+                )
+            )
         first, *rest = parts
         ctes = [
-            part.returning(*table.primary_key).cte(f"w{i}")
-            for i, (part, (table, _c, _r)) in enumerate(zip(rest, groups[1:], strict=True))
+            part.returning(*group[0].primary_key).cte(f"w{i}")
+            for i, (part, group) in enumerate(zip(rest, groups[1:], strict=True))
         ]
         stmt = _INSERTS[key] = first.add_cte(*ctes) if ctes else first
     return stmt
@@ -136,7 +160,7 @@ def _insert_of(groups: list[Group]) -> Any:
 def _params(groups: list[Group]) -> dict[str, Any]:
     return {
         f"g{g}_{c}_{i}": row[c]
-        for g, (_table, columns, rows) in enumerate(groups)
+        for g, (_table, columns, rows, _upsert) in enumerate(groups)
         for i, row in enumerate(rows)
         for c in columns
     }
@@ -146,26 +170,27 @@ async def write_staged(tx: AsyncSession) -> None:
     """Write the transaction's staged events and rows at commit (called by the commit): on
     PostgreSQL one statement for up to eight events and the rows; on SQLite one per table."""
     pending: list[dict[str, Any]] = tx.info.pop(_PENDING, None) or []
-    later: list[tuple[Any, dict[str, Any]]] = tx.info.pop(_AT_COMMIT, None) or []
+    later: list[tuple[Any, dict[str, Any], Upsert | None]] = tx.info.pop(_AT_COMMIT, None) or []
     groups: list[Group] = []
     if pending:
-        groups.append((_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH]))
-    for table, row in later:
-        if groups and groups[-1][0] is table:
+        groups.append((_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH], None))
+    for table, row, upsert in later:
+        if groups and groups[-1][0] is table and groups[-1][3] is upsert:
             groups[-1][2].append(row)
         else:
-            groups.append((table, tuple(row), [row]))
+            groups.append((table, tuple(row), [row], upsert))
     conn = await raw.flushed(tx)
-    if conn.dialect.name == "postgresql":
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
         statements = [groups] if groups else []
     else:
         statements = [[group] for group in groups]
     pending = pending[_BATCH:]
     while pending:
-        statements.append([(_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH])])
+        statements.append([(_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH], None)])
         pending = pending[_BATCH:]
     for part in statements:
-        await raw.execute(conn, _insert_of(part), _params(part))
+        await raw.execute(conn, _insert_of(part, dialect), _params(part))
 
 
 class OutboxSession(AsyncSession):
@@ -197,7 +222,9 @@ def _stage_leftovers(session: Session) -> None:
     pending: list[dict[str, Any]] | None = session.info.pop(_PENDING, None)
     if pending:
         session.add_all(StagedJob(**row) for row in pending)
-    for table, row in session.info.pop(_AT_COMMIT, None) or ():
+    for table, row, upsert in session.info.pop(_AT_COMMIT, None) or ():
+        if upsert is not None:
+            raise RuntimeError("an upsert at commit needs OutboxSession's commit")
         session.execute(table.insert().values(row))
 
 

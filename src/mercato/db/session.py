@@ -96,7 +96,7 @@ def create_database(url: str, echo: bool = False) -> Database:
         reader = writer = create_async_engine(
             url,
             echo=echo,
-            pool_size=10,
+            pool_size=20,
             max_overflow=20,
             connect_args={"prepared_statement_cache_size": 1000},
         )
