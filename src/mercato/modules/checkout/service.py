@@ -224,10 +224,10 @@ _TAX_LINE_COLUMNS = ("id", "rate", "name", "code")
 TaxLineRows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 
 
-async def _persist_tax_lines(tx: AsyncSession, view: CartView, *, write: bool = True) -> TaxLineRows:
+async def _new_tax_lines(tx: AsyncSession, view: CartView) -> TaxLineRows:
     """CartService.createTaxLines: the computed tax lines become the items' and shipping
-    methods' rows (replacing older ones); return items keep theirs. The rows (items', methods')
-    are returned; `write` False: the caller writes them (the order's placement statement)."""
+    methods' rows (replacing older ones, dropped here); return items keep theirs. The new rows
+    (items', methods') are returned for the order's placement to write."""
     cart = view.cart
     items = [i["id"] for i in cart["items"] if not i["is_return"] and i["id"] in view.totals.items]
     methods = [m["id"] for m in cart["shipping_methods"] if m["id"] in view.totals.shipping_methods]
@@ -245,14 +245,11 @@ async def _persist_tax_lines(tx: AsyncSession, view: CartView, *, write: bool = 
         [(i, view.totals.items[i].tax_lines) for i in items],
         [(m, view.totals.shipping_methods[m].tax_lines) for m in methods],
     )
-    for (table, prefix, owner), lines, rows in zip(_TAX_LINE_TABLES, owners, found, strict=True):
+    for (_table, prefix, owner), lines, rows in zip(_TAX_LINE_TABLES, owners, found, strict=True):
         for owner_id, owned in lines:
             for line in owned:
                 row = {"id": generate_id(prefix), "rate": line.rate, "name": line.name, "code": line.code}
                 rows.append({**row, owner: owner_id, "created_at": now, "updated_at": now})
-        if write:
-            for row in rows:
-                await raw.insert_row(tx, table, row)
     return found
 
 
@@ -419,7 +416,7 @@ def _placement() -> Any:
 
     payment, items, methods, cart = (m.__table__ for m in (Payment, LineItem, ShippingMethod, Cart))
     columns: dict[str, Any] = {c.name: bindparam(c.name, type_=c.type) for c in order.columns}
-    columns["display_id"] = func.nextval("order_display_id_seq")
+    columns["display_id"] = orders.DISPLAY_ID_SEQUENCES["order"]
     return (
         insert(order)
         .values({name: value for name, value in columns.items() if name in _PLACED_COLUMNS})
@@ -454,7 +451,7 @@ _TAX_CTES = ("item_tax_lines", "method_tax_lines")
 _PLACEMENT = _placement()
 
 
-async def _insert_placed_order(
+async def _write_placement(
     tx: AsyncSession,
     values: dict[str, Any],
     payment: Payment | None,
@@ -462,6 +459,8 @@ async def _insert_placed_order(
     tax_lines: TaxLineRows,
     now: Any,
 ) -> Order:
+    """The order row (`values`) written, with its tax lines, its payment, items and shipping
+    methods moved onto it and the cart completed: one statement (PostgreSQL)."""
     row = raw.new_row(Order, values)
     params = {
         **row,
@@ -478,6 +477,34 @@ async def _insert_placed_order(
         raw.hold(payment, {"order_id": row["id"], "updated_at": now})
     cart.update(completed_at=now, updated_at=now)
     return raw.instance_of(Order, row)  # type: ignore[no-any-return]
+
+
+async def _write_placement_sqlite(
+    tx: AsyncSession,
+    values: dict[str, Any],
+    payment: Payment | None,
+    cart: dict[str, Any],
+    tax_lines: TaxLineRows,
+    now: Any,
+) -> Order:
+    """_write_placement a statement per step (SQLite: a round trip costs next to nothing, and
+    its display_id is max + 1)."""
+    for (table, _prefix, _owner), rows in zip(_TAX_LINE_TABLES, tax_lines, strict=True):
+        for row in rows:
+            await raw.insert_row(tx, table, row)
+    order: Order = await raw.insert_entity(
+        tx, Order, {**values, "display_id": await orders.next_display_id(tx)}
+    )
+    if payment is not None:
+        await raw.update_entity(tx, payment, {"order_id": order.id, "updated_at": now})
+    conn = await raw.flushed(tx)
+    items = [i["id"] for i in cart["items"]]
+    await raw.execute(conn, _ITEMS_TO_ORDER, {"ids": items, "order_id": order.id, "now": now})
+    if cart["shipping_methods"]:
+        methods = [m["id"] for m in cart["shipping_methods"]]
+        await raw.execute(conn, _METHODS_TO_ORDER, {"ids": methods, "order_id": order.id})
+    await _set_cart(tx, cart, completed_at=now, updated_at=now)
+    return order
 
 
 async def _cart_payment(tx: AsyncSession, view: CartView) -> Payment | None:
@@ -505,8 +532,7 @@ async def _place_order(
     cart = view.cart
     cart_id: str = cart["id"]
     totals = view.totals
-    one_statement = not _is_sqlite(tx)
-    tax_lines = await _persist_tax_lines(tx, view, write=not one_statement)
+    tax_lines = await _new_tax_lines(tx, view)
     if reserve_stock and stock_later:
         refusals = _stock_refusals(cart)
         if refusals:
@@ -555,12 +581,9 @@ async def _place_order(
         "no_notification": no_notification,
     }
     placed = payment if totals.total != 0 else None
+    write = _write_placement_sqlite if _is_sqlite(tx) else _write_placement
     try:
-        if one_statement:
-            order: Order = await _insert_placed_order(tx, values, placed, cart, tax_lines, utcnow())
-        else:
-            values["display_id"] = await orders.next_display_id(tx)
-            order = await raw.insert_entity(tx, Order, values)
+        order = await write(tx, values, placed, cart, tax_lines, utcnow())
     except IntegrityError as err:
         if any(name in str(err.orig) for name in _ORDER_CART_UNIQUE):
             raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS) from None
@@ -575,26 +598,9 @@ async def _place_order(
             insert(t_order_gift_cards),
             [{"order_id": order.id, "gift_card_id": g["id"]} for g in cart["gift_cards"]],
         )
-    if placed is not None and not one_statement:
-        await raw.update_entity(tx, placed, {"order_id": order.id, "updated_at": utcnow()})
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
-    if not one_statement:
-        await raw.execute(
-            await raw.flushed(tx),
-            _ITEMS_TO_ORDER,
-            {"ids": [i["id"] for i in cart["items"]], "order_id": order.id, "now": utcnow()},
-        )
     await _gift_cards_from_items(tx, view, order)
-    if cart["shipping_methods"] and not one_statement:
-        await raw.execute(
-            await raw.flushed(tx),
-            _METHODS_TO_ORDER,
-            {"ids": [m["id"] for m in cart["shipping_methods"]], "order_id": order.id},
-        )
     emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
-    if not one_statement:
-        now = utcnow()
-        await _set_cart(tx, cart, completed_at=now, updated_at=now)
     await tx.flush()
     return order
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
@@ -36,7 +36,7 @@ from mercato.modules.draft_orders.schemas import (
     AdminPostDraftOrdersReq,
 )
 from mercato.modules.orders.models import DraftOrder, Order
-from mercato.modules.orders.service import next_display_id
+from mercato.modules.orders.service import DISPLAY_ID_SEQUENCES, next_display_id
 from mercato.modules.products.models import ProductVariant
 from mercato.modules.regions.models import Country
 
@@ -398,7 +398,7 @@ def _cart_update(**values: Any) -> SimpleNamespace:
     return SimpleNamespace(**base)
 
 
-_DRAFT_DISPLAY_ID = {"display_id": func.nextval("draft_order_display_id_seq")}
+_DRAFT_DISPLAY_ID = {"display_id": DISPLAY_ID_SEQUENCES["draft_order"]}
 
 
 async def create_draft(

@@ -963,12 +963,14 @@ async def create_shipment(tx: AsyncSession, order_id: str, data: AdminPostOrders
 
 
 # (SQLite: max + 1, PostgreSQL: Medusa's sequence) per table with a display id
+# Medusa's display_id sequences (the columns' defaults on PostgreSQL), as SQL expressions
+DISPLAY_ID_SEQUENCES = {
+    "order": func.nextval("order_display_id_seq"),
+    "draft_order": func.nextval("draft_order_display_id_seq"),
+}
 _DISPLAY_IDS = {
-    "order": (select(func.max(Order.display_id)), select(func.nextval("order_display_id_seq"))),
-    "draft_order": (
-        select(func.max(DraftOrder.display_id)),
-        select(func.nextval("draft_order_display_id_seq")),
-    ),
+    "order": (select(func.max(Order.display_id)), select(DISPLAY_ID_SEQUENCES["order"])),
+    "draft_order": (select(func.max(DraftOrder.display_id)), select(DISPLAY_ID_SEQUENCES["draft_order"])),
 }
 
 
