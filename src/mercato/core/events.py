@@ -166,9 +166,11 @@ def _params(groups: list[Group]) -> dict[str, Any]:
     }
 
 
-async def write_staged(tx: AsyncSession) -> None:
+async def write_staged(tx: AsyncSession, commit: bool = False) -> bool:
     """Write the transaction's staged events and rows at commit (called by the commit): on
-    PostgreSQL one statement for up to eight events and the rows; on SQLite one per table."""
+    PostgreSQL one statement for up to eight events and the rows; on SQLite one per table.
+    `commit`: the last statement may also COMMIT the transaction (raw.write_and_commit), which
+    saves the COMMIT its own round trip; True when it did."""
     pending: list[dict[str, Any]] = tx.info.pop(_PENDING, None) or []
     later: list[tuple[Any, dict[str, Any], Upsert | None]] = tx.info.pop(_AT_COMMIT, None) or []
     groups: list[Group] = []
@@ -189,8 +191,13 @@ async def write_staged(tx: AsyncSession) -> None:
     while pending:
         statements.append([(_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH], None)])
         pending = pending[_BATCH:]
-    for part in statements:
-        await raw.execute(conn, _insert_of(part, dialect), _params(part))
+    last = len(statements) - 1
+    for i, part in enumerate(statements):
+        stmt, params = _insert_of(part, dialect), _params(part)
+        if commit and i == last and await raw.write_and_commit(conn, stmt, params):
+            return True
+        await raw.execute(conn, stmt, params)
+    return False
 
 
 class OutboxSession(AsyncSession):
@@ -198,7 +205,9 @@ class OutboxSession(AsyncSession):
 
     async def commit(self) -> None:
         if self.info.get(_PENDING) or self.info.get(_AT_COMMIT):
-            await write_staged(self)
+            # when the rows went out with the COMMIT, the session's commit below still runs
+            # its bookkeeping and events; the driver then has nothing left to send
+            await write_staged(self, commit=True)
         await super().commit()
 
     async def rollback(self) -> None:
@@ -226,6 +235,9 @@ def _stage_leftovers(session: Session) -> None:
         if upsert is not None:
             raise RuntimeError("an upsert at commit needs OutboxSession's commit")
         session.execute(table.insert().values(row))
+
+
+_DELIVERED = delete(StagedJob).where(StagedJob.id.in_(bindparam("ids", expanding=True)))
 
 
 class EventBus:
@@ -270,12 +282,8 @@ class EventBus:
                 done.append(job.id)
             if done:
                 # one DELETE for the pass (the rows are this pass's: locked on PostgreSQL, and
-                # SQLite has one writer)
-                await tx.execute(
-                    delete(StagedJob)
-                    .where(StagedJob.id.in_(done))
-                    .execution_options(synchronize_session=False)
-                )
+                # SQLite has one writer), sent with the COMMIT on PostgreSQL
+                await raw.execute_later(tx, _DELIVERED, {"ids": done})
             await tx.commit()
             return len(done)
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, exc, inspect, select
@@ -199,6 +201,119 @@ async def _run(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> t
     return records, count, plan
 
 
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def _literal(value: Any) -> str | None:
+    """`value` (already through its column's bind processor) as a PostgreSQL literal, or None
+    when it has no literal form here. Strings are quoted by doubling quotes, which is the whole
+    escaping under standard_conforming_strings (checked on the connection before use)."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "TRUE" if value else "FALSE"
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return None  # its meaning would depend on the session's TimeZone
+        value = value.isoformat()
+    elif isinstance(value, date):
+        value = value.isoformat()
+    elif isinstance(value, Decimal) and value.is_finite():
+        return str(value)
+    if type(value) is not str or "\x00" in value:
+        return None
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _inlined(plan: _Plan, params: Mapping[str, Any]) -> str | None:
+    """The statement's SQL with its parameters written in as literals (None if one cannot)."""
+    sql, args = plan.bind(params, True)
+    literals = [_literal(value) for value in args]
+    if None in literals:
+        return None
+    # the compiled text holds no literal of its own: every `$n` is a parameter
+    return _PLACEHOLDER.sub(lambda m: literals[int(m.group(1)) - 1], sql)  # type: ignore[return-value, arg-type]
+
+
+def _on_literals(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> tuple[Any, str] | None:
+    """PostgreSQL through db.pg_driver: its connection and `stmt` with `params` written in as
+    literals (see _literal); None where that does not apply (another database, a value without
+    a literal form)."""
+    sync = conn.sync_connection
+    if conn.dialect.name != "postgresql" or sync is None:
+        return None
+    pooled: Any = sync._dbapi_connection
+    adapted: Any = pooled.dbapi_connection if pooled is not None else None
+    if (
+        not hasattr(adapted, "defer")
+        or adapted._connection.get_settings().standard_conforming_strings != "on"
+    ):
+        return None
+    sql = _inlined(_plan(stmt, conn.dialect), params)
+    return None if sql is None else (adapted, sql)
+
+
+async def write_and_commit(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> bool:
+    """PostgreSQL: run a kept INSERT/UPDATE (its rows not needed) and COMMIT the transaction in
+    the same round trip (see `db.pg_driver`): one simple-protocol query text, the parameters
+    written in as literals. The COMMIT is otherwise a round trip of its own after the request's
+    last write, on every write request. False (nothing sent) where this does not apply: another
+    database or driver, a savepoint open, or a value without a literal form; the caller then
+    runs the statement and commits as usual. The caller's session still commits afterwards
+    (its bookkeeping and events), which then sends nothing: no transaction is left open."""
+    sync = conn.sync_connection
+    found = (
+        _on_literals(conn, stmt, params) if sync is not None and not sync.in_nested_transaction() else None
+    )
+    if found is None:
+        return False
+    adapted, sql = found
+    _announce(conn, f"{sql};COMMIT", [])
+    dialect = conn.dialect
+    try:
+        return await adapted.write_and_commit(sql)  # type: ignore[no-any-return]
+    except dialect.loaded_dbapi.Error as error:
+        raise exc.DBAPIError.instance(sql, [], error, dialect.loaded_dbapi.Error, dialect=dialect) from error
+
+
+async def _write_later(tx: AsyncSession, stmt: Any, params: Mapping[str, Any], flush: bool = True) -> None:
+    conn = await flushed(tx) if flush else await connection(tx)
+    found = _on_literals(conn, stmt, params)
+    if found is None:
+        await execute(conn, stmt, params)
+        return
+    adapted, sql = found
+    _announce(conn, sql, [])
+    await adapted.defer(sql)
+
+
+async def execute_later(tx: AsyncSession, stmt: Any, params: Mapping[str, Any]) -> None:
+    """execute (its row count not needed) sent as insert_later sends its row."""
+    await _write_later(tx, stmt, params)
+
+
+async def insert_later(
+    tx: AsyncSession, table: Any, values: Mapping[str, Any], *, flush: bool = True
+) -> None:
+    """insert_row for a row that no statement needs before the transaction's next one: on
+    PostgreSQL it goes out with that statement's round trip (db.pg_driver.Connection.defer),
+    elsewhere now. A failure (a constraint) then surfaces at that next statement: not for
+    writes whose errors a caller handles."""
+    await _write_later(tx, _write_statement(table, "insert", tuple(values), ()), values, flush)
+
+
+async def update_later(
+    tx: AsyncSession, table: Any, where: Mapping[str, Any], values: Mapping[str, Any]
+) -> None:
+    """update_where whose row count nothing needs, sent as insert_later sends its row."""
+    params = dict(values)
+    for name, value in where.items():
+        params[f"w_{name}"] = value
+    await _write_later(tx, _write_statement(table, "update", tuple(values), tuple(where)), params)
+
+
 async def fetch_all(conn: AsyncConnection, stmt: Any, params: Mapping[str, Any]) -> list[Sequence[Any]]:
     """The rows of `stmt` (a kept Core statement) with `params`, values processed as Core's."""
     records, _count, plan = await _run(conn, stmt, params)
@@ -319,13 +434,19 @@ def _shape(model: Any) -> _Shape:
     return shape
 
 
-async def insert_entity(tx: AsyncSession, model: Any, values: Mapping[str, Any]) -> Any:
+async def insert_entity(
+    tx: AsyncSession, model: Any, values: Mapping[str, Any], *, later: bool = False
+) -> Any:
     """INSERT one row of a mapped class (values by column name) and return it as an instance
     outside the session (see Entities). The id and the created_at/updated_at columns are filled
     when not given, as the ORM's insert hook (db.base) fills them; every other column the
-    database would default must be given, so that the instance holds what the row holds."""
+    database would default must be given, so that the instance holds what the row holds.
+    `later`: sent as insert_later sends its row."""
     row = new_row(model, values)
-    await insert_row(tx, _shape(model).table, row)
+    if later:
+        await insert_later(tx, _shape(model).table, row)
+    else:
+        await insert_row(tx, _shape(model).table, row)
     return instance_of(model, row)
 
 
@@ -378,12 +499,18 @@ def instance_of(model: Any, row: Mapping[str, Any]) -> Any:
     return _shape(model).instance(row)
 
 
-async def update_entity(tx: AsyncSession, obj: Any, values: Mapping[str, Any]) -> None:
+async def update_entity(
+    tx: AsyncSession, obj: Any, values: Mapping[str, Any], *, later: bool = False
+) -> None:
     """UPDATE an instance's row (values by column name) and hold the new values on it as loaded:
-    for a session's object, no change is left pending; for one outside it, it reads the row."""
+    for a session's object, no change is left pending; for one outside it, it reads the row.
+    `later`: sent as update_later sends it."""
     shape = _shape(type(obj))
     where = {name: getattr(obj, shape.attr[name]) for name in shape.pk}
-    await update_where(tx, shape.table, where, values)
+    if later:
+        await update_later(tx, shape.table, where, values)
+    else:
+        await update_where(tx, shape.table, where, values)
     hold(obj, values)
 
 
@@ -400,13 +527,15 @@ def committed(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, key) for name, key in shape.attr.items()}
 
 
-async def write_changes(tx: AsyncSession, obj: Any, before: Mapping[str, Any]) -> None:
+async def write_changes(
+    tx: AsyncSession, obj: Any, before: Mapping[str, Any], *, later: bool = False
+) -> None:
     """UPDATE the columns of an instance outside the session (Entities) that differ from
     `before` (committed(obj) when it was read), in one statement; nothing when none do."""
     now = committed(obj)
     changed = {name: value for name, value in now.items() if value != before[name]}
     if changed:
-        await update_entity(tx, obj, changed)
+        await update_entity(tx, obj, changed, later=later)
 
 
 class Entities:

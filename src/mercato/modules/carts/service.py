@@ -1203,7 +1203,8 @@ async def update_cart(
     # customer change did not need it flushed)
     cart.updated_at = utcnow()
     if contact_only:
-        await raw.write_changes(tx, cart, before)
+        # sent with the next statement (the cart's read for the answer, at the latest)
+        await raw.write_changes(tx, cart, before, later=True)
     await tx.flush()
     if data.discounts is not None:
         previous = list(cart.discounts)
@@ -1375,7 +1376,8 @@ async def add_shipping_method(
     methods = cart["shipping_methods"]
     same_profile = [m["id"] for m in methods if m["shipping_option"]["profile_id"] == option.profile_id]
     await _delete_shipping_methods(tx, same_profile)
-    await raw.insert_row(
+    # the writes below go out together with the shipping methods' read at the end
+    await raw.insert_later(
         tx,
         ShippingMethod.__table__,
         {
@@ -1393,13 +1395,13 @@ async def add_shipping_method(
         profile_id = _profile_of(item)
         has_shipping = True if not profile_id else profile_id in profiles
         if item["has_shipping"] != has_shipping:
-            await raw.update_where(tx, LineItem.__table__, {"id": item["id"]}, {"has_shipping": has_shipping})
+            await raw.update_later(tx, LineItem.__table__, {"id": item["id"]}, {"has_shipping": has_shipping})
             item["has_shipping"] = has_shipping
     free = any(d["rule"] is not None and d["rule"]["type"] == "free_shipping" for d in cart["discounts"])
     if free:
         await _free_shipping(tx, cart_id)
     now = utcnow()
-    await raw.update_where(tx, Cart.__table__, {"id": cart_id}, {"updated_at": now})
+    await raw.update_later(tx, Cart.__table__, {"id": cart_id}, {"updated_at": now})
     _updated(tx, cart_id)
     await sync_payment_sessions(tx, cart_id, has_sessions=had_sessions)
     if free or had_sessions:

@@ -149,8 +149,9 @@ async def _selected_session(tx: AsyncSession, cart: dict[str, Any]) -> PaymentSe
 
 
 async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> None:
-    """Cart columns written with one UPDATE; the view's tree keeps up (its rules read them)."""
-    await raw.update_where(tx, Cart.__table__, {"id": cart["id"]}, values)
+    """Cart columns written with one UPDATE (sent with the next statement); the view's tree
+    keeps up (its rules read them)."""
+    await raw.update_later(tx, Cart.__table__, {"id": cart["id"]}, values)
     cart.update(values)
 
 

@@ -202,8 +202,10 @@ async def insert_address(tx: AsyncSession, values: Mapping[str, Any]) -> str:
     """A new address row (values by column name: `metadata`), written on the driver; its id."""
     now = utcnow()
     address_id = generate_id(Address.__id_prefix__ or "addr")
-    # a new row: the caller's pending changes (the owner's reference to it comes later) can wait
-    await raw.insert_row(
+    # a new row: the caller's pending changes (the owner's reference to it comes later) can
+    # wait, and the row itself goes out with the next statement (the owner's reference, at the
+    # latest: a country_code unknown to the country table fails that statement)
+    await raw.insert_later(
         tx, Address.__table__, {**values, "id": address_id, "created_at": now, "updated_at": now}, flush=False
     )
     return address_id

@@ -137,13 +137,14 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
         await ps.call_provider(ps.provider_for(current.provider_id).delete_payment(dict(current.data or {})))
     chosen = next((s for s in sessions if s.provider_id == provider_id), None)
     was_initiated = bool(chosen.is_initiated) if chosen is not None else False
-    # every session unselected and not initiated (those already so are left alone), before the
-    # chosen one is selected: one selected session per cart is a unique index
-    if any(s.is_selected is not None or s.is_initiated for s in sessions):
-        await raw.execute(await raw.flushed(tx), _UNSELECT, {"cart_id": cart_id, "now": utcnow()})
     if chosen is None:
         raise MedusaError("unexpected_state", "Could not find payment session")
     customer = await ps.load_customer(tx, cart["customer_id"])
+    # every session unselected and not initiated (those already so are left alone), before the
+    # chosen one is selected: one selected session per cart is a unique index. Both UPDATEs go
+    # out, in this order, with the next statement (the sessions' read for the answer).
+    if any(s.is_selected is not None or s.is_initiated for s in sessions):
+        await raw.execute_later(tx, _UNSELECT, {"cart_id": cart_id, "now": utcnow()})
     context = cart_context(cart, totals.total, customer)
     selected = {"is_selected": True, "is_initiated": True}
     if was_initiated:

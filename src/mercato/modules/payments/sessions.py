@@ -127,7 +127,8 @@ async def initiate_session(
         "amount": context.amount,
         "updated_at": utcnow(),
     }
-    await raw.update_entity(tx, session, {**values, **(also or {})})
+    # callers go on to read the sessions (or commit): the UPDATE goes out with that
+    await raw.update_entity(tx, session, {**values, **(also or {})}, later=True)
     return session
 
 
@@ -150,7 +151,7 @@ async def update_session(
         values = {"data": response.session_data, "is_initiated": True, "amount": context.amount}
     values.update(also or {})
     if values:
-        await raw.update_entity(tx, session, {**values, "updated_at": utcnow()})
+        await raw.update_entity(tx, session, {**values, "updated_at": utcnow()}, later=True)
     return session
 
 
@@ -195,7 +196,8 @@ async def authorize_session(
     values: dict[str, Any] = {"data": result.data, "status": result.status, "updated_at": now}
     if result.status == AUTHORIZED:
         values["payment_authorized_at"] = now
-    await raw.update_entity(tx, session, values)
+    # the order's placement (or the session's next read) follows: this goes out with it
+    await raw.update_entity(tx, session, values, later=True)
     return session
 
 
@@ -223,6 +225,7 @@ async def create_payment_from_session(
     pid = provider_id or session.provider_id
     provider = provider_for(pid)
     data = await call_provider(provider.retrieve_payment(dict(session.data or {})))
+    # sent with the next statement: every caller goes on to write or read with the payment
     payment: Payment = await raw.insert_entity(
         tx,
         Payment,
@@ -234,6 +237,7 @@ async def create_payment_from_session(
             "data": data or {},
             "cart_id": cart_id,
         },
+        later=True,
     )
     return payment
 
