@@ -164,3 +164,26 @@ async def test_a_failing_deferred_write_fails_the_statement_it_went_out_with(pg:
     async with pg.read_session() as tx:
         found = (await tx.execute(select(func.count()).where(Address.id == "addr_later_bad"))).scalar_one()
     assert found == 0
+
+
+async def test_savepoints_release_and_roll_back_around_deferred_statements(db: Database) -> None:
+    """A savepoint's RELEASE waits for the next statement on PostgreSQL (nothing waits on it);
+    what a released savepoint wrote stays, what a rolled-back one wrote goes."""
+    table = StagedJob.__table__
+    async with db.write_session() as tx:
+        first = await tx.begin_nested()
+        await raw.insert_later(tx, table, {"id": "job_sp_1", "event_name": "kept", "data": {}, "options": {}})
+        await tx.execute(text("SELECT 1"))
+        await first.commit()
+        if not db.is_sqlite:
+            adapted, _ = await _driver_state(tx)
+            assert [s.split()[0] for s in adapted._later] == ["RELEASE"]
+        second = await tx.begin_nested()
+        await tx.execute(table.insert().values(id="job_sp_2", event_name="dropped", data={}, options={}))
+        await second.rollback()
+        await tx.commit()
+    async with db.read_session() as tx:
+        names = (
+            await tx.execute(select(StagedJob.event_name).where(StagedJob.id.like("job_sp_%")))
+        ).scalars()
+        assert list(names) == ["kept"]

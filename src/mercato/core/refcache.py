@@ -40,6 +40,7 @@ WATCHED = frozenset(
         "notification_provider",
         "payment_provider",
         "product",
+        "product_sales_channel",
         "product_shipping_profile",
         "product_tax_rate",
         "product_type_tax_rate",

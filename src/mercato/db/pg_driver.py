@@ -23,11 +23,13 @@ What this must not change:
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Any
 
 from asyncpg.transaction import TransactionState
 from sqlalchemy.dialects.postgresql.asyncpg import (
     AsyncAdapt_asyncpg_connection,
+    AsyncAdapt_asyncpg_cursor,
     AsyncAdapt_asyncpg_dbapi,
     PGDialect_asyncpg,
 )
@@ -36,8 +38,26 @@ from sqlalchemy.util import await_only
 FRESH = 0.1
 
 
+class _Cursor(AsyncAdapt_asyncpg_cursor):
+    __slots__ = ()
+
+    async def _prepare_and_execute(self, operation: Any, parameters: Any) -> None:
+        adapted: Any = self._adapt_connection
+        if not parameters and adapted._transaction is not None and operation.startswith("RELEASE SAVEPOINT "):
+            # nothing waits on a savepoint's release: it goes out with the next statement or the
+            # COMMIT (a rollback of the whole transaction drops it with everything else)
+            async with adapted._execute_mutex:
+                adapted._later.append(operation)
+            self._rows = deque()
+            self._description = None
+            self._rowcount = -1
+            return
+        await super()._prepare_and_execute(operation, parameters)
+
+
 class Connection(AsyncAdapt_asyncpg_connection):
     __slots__ = ("_ahead", "_later")
+    _cursor_cls = _Cursor
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

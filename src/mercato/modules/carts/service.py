@@ -705,9 +705,15 @@ async def add_or_update_lines(
     if cart is None or cart.id != cart_id:
         cart = await _cart_keys(tx, cart_id)
     if cart.sales_channel_id:
-        product_ids = list({line["_product_id"] for line in lines})
-        found = await raw.rows(tx, _IN_CHANNEL, {"ids": product_ids, "channel": cart.sales_channel_id})
-        in_channel = {row[0] for row in found}
+        product_ids = sorted({line["_product_id"] for line in lines})
+        channel = cart.sales_channel_id
+
+        async def load() -> frozenset[str]:
+            found = await raw.rows(tx, _IN_CHANNEL, {"ids": product_ids, "channel": channel}, flush=False)
+            return frozenset(row[0] for row in found)
+
+        # a product's channels change with the catalogue, not with the carts (core.refcache)
+        in_channel = await refcache.cached(tx, ("in_channel", channel, tuple(product_ids)), load)
         invalid = [line["title"] for line in lines if line["_product_id"] not in in_channel]
         if invalid:
             raise invalid_data(

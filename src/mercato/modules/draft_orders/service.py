@@ -642,7 +642,8 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     order = await place_order(tx, locked, reserve_stock=False, draft=draft)
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
-    await raw.update_where(tx, DraftOrder.__table__, {"id": draft.id}, values)
+    # with the capture's UPDATE, in one round trip
+    await raw.update_later(tx, DraftOrder.__table__, {"id": draft.id}, values)
     # the order and its payment were made in this transaction: no one else can hold them
     payment = locked.payment if totals.total != 0 else None
     await capture_order_payment(tx, order.id, placed=(order, [payment] if payment is not None else []))

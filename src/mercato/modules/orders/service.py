@@ -567,7 +567,8 @@ async def capture_order_payment(
             )
             captured.append(False)
     status = states.move("payment_status", "capture", order.payment_status, states.capture_target(captured))
-    await raw.update_entity(tx, order, {"payment_status": status, "updated_at": utcnow()})
+    # sent with the next statement (the order's read for the answer, or the COMMIT)
+    await raw.update_entity(tx, order, {"payment_status": status, "updated_at": utcnow()}, later=True)
     if status == "captured":
         emit(tx, "order.payment_captured", {"id": order.id, "no_notification": order.no_notification})
     return order

@@ -91,6 +91,7 @@ async def create_session(
     provider = provider_for(provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
+    # sent with the next statement (the sessions' read, or Mark Paid's authorization and order)
     session: PaymentSession = await raw.insert_entity(
         tx,
         PaymentSession,
@@ -103,6 +104,7 @@ async def create_session(
             "amount": context.amount,
             "is_selected": True if selected else None,
         },
+        later=True,
     )
     return session
 
