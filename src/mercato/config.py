@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     session_ttl: int = 36000
     # Echo SQL statements (debugging).
     sql_echo: bool = False
+    # PostgreSQL: each pooled connection begins its next transaction with the COMMIT of the last
+    # (db.pg_driver). Off for a pooler in transaction mode (pgbouncer), which would otherwise
+    # keep a server connection per pooled connection.
+    pg_begin_ahead: bool = True
     # Folder the local notification and file providers write to.
     data_dir: str = "./mercato-data"
     # Folder the `local` notification provider writes each notification to (one JSON file each).

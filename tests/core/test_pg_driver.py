@@ -187,3 +187,27 @@ async def test_savepoints_release_and_roll_back_around_deferred_statements(db: D
             await tx.execute(select(StagedJob.event_name).where(StagedJob.id.like("job_sp_%")))
         ).scalars()
         assert list(names) == ["kept"]
+
+
+async def test_begin_ahead_can_be_turned_off(pg: Database) -> None:
+    """settings.pg_begin_ahead off (a pooler in transaction mode): a commit leaves the
+    connection outside any transaction, and the next one begins when first used."""
+    from mercato.db.session import create_database
+
+    plain = create_database(pg.url, begin_ahead=False)
+    try:
+        async with plain.write_session() as tx:
+            emit(tx, "test.plain", {"id": "z"})
+            adapted, driver = await _driver_state(tx)
+            await tx.commit()
+            assert adapted._ahead is None and not driver._protocol.is_in_transaction()
+        async with plain.read_session() as tx:
+            found = (
+                await tx.execute(select(func.count()).where(StagedJob.event_name == "test.plain"))
+            ).scalar_one()
+        assert found == 1
+    finally:
+        await plain.dispose()
+    async with pg.read_session() as tx:
+        # with it on, a server-wide timeout for idle transactions does not apply to ours
+        assert (await tx.execute(text("SHOW idle_in_transaction_session_timeout"))).scalar_one() == "0"

@@ -56,11 +56,13 @@ class _Cursor(AsyncAdapt_asyncpg_cursor):
 
 
 class Connection(AsyncAdapt_asyncpg_connection):
-    __slots__ = ("_ahead", "_later")
+    __slots__ = ("_ahead", "_begin_ahead", "_later")
     _cursor_cls = _Cursor
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, begin_ahead: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # off (settings.pg_begin_ahead): every transaction is begun when first used
+        self._begin_ahead = begin_ahead
         # when the BEGIN of the next transaction was sent ahead (time.monotonic()), or None
         self._ahead: float | None = None
         # writes of the open transaction not sent yet (see defer)
@@ -123,7 +125,7 @@ class Connection(AsyncAdapt_asyncpg_connection):
         SQLAlchemy's adapter keep after their own COMMIT or ROLLBACK."""
         transaction: Any = self._transaction
         driver: Any = self._connection
-        begin = ";BEGIN" if self._plain() else ""
+        begin = ";BEGIN" if self._begin_ahead and self._plain() else ""
         if self._later:
             if verb == "COMMIT":
                 prefix = ";".join(self._later) + ";" + prefix
@@ -191,12 +193,14 @@ class _DBAPI(AsyncAdapt_asyncpg_dbapi):
         creator_fn = kw.pop("async_creator_fn", self.asyncpg.connect)
         cache_size = kw.pop("prepared_statement_cache_size", 100)
         name_func = kw.pop("prepared_statement_name_func", None)
+        begin_ahead = bool(kw.pop("mercato_begin_ahead", True))
         return await_only(  # type: ignore[no-any-return]
             Connection.create(
                 self,
                 creator_fn(*arg, **kw),
                 prepared_statement_cache_size=cache_size,
                 prepared_statement_name_func=name_func,
+                begin_ahead=begin_ahead,
             )
         )
 
