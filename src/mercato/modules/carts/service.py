@@ -643,6 +643,8 @@ class _CartKeys(NamedTuple):
     has_discount_adjustments: bool
     has_sessions: bool
     has_items: bool
+    # any custom shipping option row (live or not): without one, none is read
+    has_custom_options: bool
 
 
 def _cart_has(table: Any, column: Any) -> Any:
@@ -667,6 +669,7 @@ _CART_KEYS = (
         .exists(),
         _cart_has(PaymentSession.__table__, PaymentSession.cart_id),
         _cart_has(LineItem.__table__, LineItem.cart_id),
+        _cart_has(CustomShippingOption.__table__, CustomShippingOption.cart_id),
     )
     .where(Cart.id == bindparam("id"), Cart.deleted_at.is_(None))
     .with_for_update(of=Cart)
@@ -1366,11 +1369,11 @@ async def add_shipping_method(
     shipping, payment sessions) and the cart must be read anew."""
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
-    await _lock_cart(tx, cart_id)
+    keys = await _lock_cart(tx, cart_id)
     view = await cart_json_view(tx, cart_id, with_customer=with_customer)
     cart = view.cart
     had_sessions = bool(cart["payment_sessions"])
-    customs = await _custom_options(tx, cart_id)
+    customs = await _custom_options(tx, cart_id) if keys.has_custom_options else []
     custom = next((c for c in customs if c[0] == option_id), None)
     if customs and custom is None:
         raise invalid_data("Wrong shipping option")
@@ -1426,9 +1429,9 @@ def _profile_of(item: dict[str, Any]) -> str | None:
     return profiles[0]["id"] if profiles else None
 
 
-async def _lock_cart(tx: AsyncSession, cart_id: str) -> None:
+async def _lock_cart(tx: AsyncSession, cart_id: str) -> _CartKeys:
     """The cart row, taken for the transaction (PostgreSQL FOR UPDATE; SQLite has one writer)."""
-    await _cart_keys(tx, cart_id)
+    return await _cart_keys(tx, cart_id)
 
 
 async def cart_shipping_options(tx: AsyncSession, cart_id: str) -> list[dict[str, Any]]:
