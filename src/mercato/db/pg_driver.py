@@ -145,19 +145,19 @@ class Connection(AsyncAdapt_asyncpg_connection):
         self._transaction = None
         self._ahead = time.monotonic() if begin and driver._protocol.is_in_transaction() else None
 
-    def commit(self) -> None:
+    def _finish(self, verb: str) -> None:
+        """The adapter's commit()/rollback(): nothing to send when no transaction is open."""
         if self._transaction is not None:
             try:
-                await_only(self._end("COMMIT"))
+                await_only(self._end(verb))
             except Exception as error:
                 self._handle_exception(error)
 
+    def commit(self) -> None:
+        self._finish("COMMIT")
+
     def rollback(self) -> None:
-        if self._transaction is not None:
-            try:
-                await_only(self._end("ROLLBACK"))
-            except Exception as error:
-                self._handle_exception(error)
+        self._finish("ROLLBACK")
 
     async def write_and_commit(self, sql: str) -> bool:
         """Run `sql` (statements of the open transaction, literal values only) and COMMIT, in
