@@ -8,8 +8,11 @@ Prints the result as JSON on stdout (progress and warnings go to stderr) and wri
 (default bench/results/<scenario>_<tool>_c<C>_<timestamp>.json). The first --warmup seconds
 (default 2) are run but not counted.
 
---tool python (default): asyncio + one httpx.AsyncClient whose pool holds C HTTP/1.1 keep-alive
-connections, C coroutines each sending its next request as soon as the previous one is answered.
+--tool python (default): asyncio, C coroutines each sending its next request as soon as the previous
+one is answered, each on a keep-alive HTTP/1.1 connection of its own (`--client lean`, the default:
+bench.lean, ~0.15 ms of CPU per request) or through one httpx.AsyncClient whose pool holds C
+connections (`--client httpx`, ~1.3 ms per request: on a 2-core machine it takes a third of a core
+from the server and its database at the checkout's rate).
 One Python process tops out at a few thousand requests/s, so on a small machine it may measure
 itself rather than the server: the result's client_cpu_pct says how busy it was (near 100 means
 client-bound). --tool wrk replays the same scenario with wrk (C connections, --threads threads).
@@ -46,6 +49,7 @@ if importlib.util.find_spec("sniffio") is None:
 
 import httpx  # noqa: E402
 
+from bench.lean import LeanClient  # noqa: E402
 from bench.scenarios import SCENARIOS, Context, Scenario, SetupError
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -235,7 +239,13 @@ async def run_python(
             stack.push_async_callback(client.aclose)
             return client
 
-        if args.pool == "shared":  # one client, a pool of C connections
+        if args.client == "lean":
+            clients: list[Any] = []
+            for _ in range(concurrency):
+                lean = LeanClient(ctx.base_url, headers=ctx.headers, timeout=args.timeout)
+                stack.push_async_callback(lean.aclose)
+                clients.append(lean)
+        elif args.pool == "shared":  # one client, a pool of C connections
             clients = [new_client(concurrency)] * concurrency
         else:  # one client of one connection per worker: httpcore's pool costs O(C) per request
             clients = [new_client(1) for _ in range(concurrency)]
@@ -244,7 +254,7 @@ async def run_python(
         stop_at = measure_from + args.duration
         request = scn.request
 
-        async def worker(client: httpx.AsyncClient) -> None:
+        async def worker(client: Any) -> None:
             while True:
                 t0 = timer()
                 if t0 >= stop_at:
@@ -282,7 +292,7 @@ async def run_python(
             marks["machine1"] = machine_busy_s()
 
         log(
-            f"running {scn.name} with the python client: {concurrency} connections ({args.pool} pool), "
+            f"running {scn.name} with the python client ({args.client}): {concurrency} connections, "
             f"{args.warmup:g}s warm-up + {args.duration:g}s"
         )
         await asyncio.gather(sampler(), *(worker(c) for c in clients))
@@ -301,7 +311,8 @@ async def run_python(
         "error_statuses": dict(errors.most_common(10)),
         "error_samples": samples,
         "client_cpu_pct": _r(100 * (marks["client1"] - marks["client0"]) / window, 1),
-        "client_pool": args.pool,
+        "client": args.client,
+        "client_pool": args.pool if args.client == "httpx" else "per-connection",
         "client_loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
     }
     result.update(watch.report(marks["server0"], marks["server1"], window))
@@ -533,10 +544,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--label", default="", help="free text stored with the result (commit, database, …)")
     p.add_argument("--seed", type=int, default=0, help="seed of ctx.rng")
     p.add_argument(
+        "--client",
+        choices=("lean", "httpx"),
+        default="lean",
+        help="python tool's HTTP client: bench.lean (default, light) or httpx",
+    )
+    p.add_argument(
         "--pool",
         choices=("shared", "per-connection"),
         default="shared",
-        help="python client: one httpx client with a pool of C connections (default), or C clients of one",
+        help="--client httpx: one client with a pool of C connections (default), or C clients of one",
     )
     p.add_argument(
         "--loop", choices=("auto", "asyncio", "uvloop"), default="auto", help="python client's loop"
