@@ -167,11 +167,17 @@ async def test_a_failing_deferred_write_fails_the_statement_it_went_out_with(pg:
 
 
 async def test_savepoints_release_and_roll_back_around_deferred_statements(db: Database) -> None:
-    """A savepoint's RELEASE waits for the next statement on PostgreSQL (nothing waits on it);
-    what a released savepoint wrote stays, what a rolled-back one wrote goes."""
+    """A savepoint and its RELEASE wait for the next statement on PostgreSQL (nothing waits on
+    them); what a released savepoint wrote stays, what a rolled-back one wrote goes, and a
+    savepoint rolled back before any statement ran in it rolls back cleanly."""
     table = StagedJob.__table__
     async with db.write_session() as tx:
+        await tx.execute(text("SELECT 1"))  # the transaction is open: its savepoints can wait
         first = await tx.begin_nested()
+        await raw.connection(tx)
+        if not db.is_sqlite:
+            adapted, _ = await _driver_state(tx)
+            assert [s.split()[0] for s in adapted._later] == ["SAVEPOINT"]
         await raw.insert_later(tx, table, {"id": "job_sp_1", "event_name": "kept", "data": {}, "options": {}})
         await tx.execute(text("SELECT 1"))
         await first.commit()
@@ -181,6 +187,9 @@ async def test_savepoints_release_and_roll_back_around_deferred_statements(db: D
         second = await tx.begin_nested()
         await tx.execute(table.insert().values(id="job_sp_2", event_name="dropped", data={}, options={}))
         await second.rollback()
+        empty = await tx.begin_nested()
+        await raw.connection(tx)
+        await empty.rollback()
         await tx.commit()
     async with db.read_session() as tx:
         names = (

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 
 from mercato.core.ids import generate_id
 from mercato.db import raw
@@ -219,6 +220,27 @@ class OutboxSession(AsyncSession):
         self.info.pop(_PENDING, None)
         self.info.pop(_AT_COMMIT, None)
         await super().close()
+
+    async def finish(self, commit: bool) -> None:
+        """commit() (or rollback()) then close(), in one hop into the session's greenlet instead
+        of two: the end of every request. The session is closed even when the commit fails."""
+        if commit and (self.info.get(_PENDING) or self.info.get(_AT_COMMIT)):
+            try:
+                await write_staged(self, commit=True)
+            except BaseException:
+                await self.close()
+                raise
+        self.info.pop(_PENDING, None)
+        self.info.pop(_AT_COMMIT, None)
+        sync = self.sync_session
+
+        def end() -> None:
+            try:
+                sync.commit() if commit else sync.rollback()
+            finally:
+                sync.close()
+
+        await greenlet_spawn(end)
 
 
 @event.listens_for(Session, "before_commit")

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.cache import Entry, ResponseCache, policy_of
+from mercato.core.events import OutboxSession
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -84,21 +85,17 @@ class TxRoute(APIRoute):
                     finally:
                         _release_write_gate(request)
                 raise
-            session = getattr(request.state, "tx", None)
-            if session is not None:
+            finished: OutboxSession | None = getattr(request.state, "tx", None)
+            if finished is not None:
+                writes = request.method not in _READ_METHODS
                 try:
-                    if request.method in _READ_METHODS:
-                        await session.rollback()
-                    else:
-                        await session.commit()
-                        bus = getattr(request.app.state, "events", None)
-                        if bus is not None:
-                            bus.kick()
+                    await finished.finish(commit=writes)
                 finally:
-                    try:
-                        await session.close()
-                    finally:
-                        _release_write_gate(request)
+                    _release_write_gate(request)
+                if writes:
+                    bus = getattr(request.app.state, "events", None)
+                    if bus is not None:
+                        bus.kick()
             return response
 
         return handler

@@ -35,7 +35,10 @@ from sqlalchemy.dialects.postgresql.asyncpg import (
 )
 from sqlalchemy.util import await_only
 
+from mercato.db.savepoints import TextSavepoints
+
 FRESH = 0.1
+_DEFERRED = ("SAVEPOINT ", "RELEASE SAVEPOINT ")
 
 
 class _Cursor(AsyncAdapt_asyncpg_cursor):
@@ -43,9 +46,9 @@ class _Cursor(AsyncAdapt_asyncpg_cursor):
 
     async def _prepare_and_execute(self, operation: Any, parameters: Any) -> None:
         adapted: Any = self._adapt_connection
-        if not parameters and adapted._transaction is not None and operation.startswith("RELEASE SAVEPOINT "):
-            # nothing waits on a savepoint's release: it goes out with the next statement or the
-            # COMMIT (a rollback of the whole transaction drops it with everything else)
+        if not parameters and adapted._transaction is not None and operation.startswith(_DEFERRED):
+            # nothing waits on a savepoint or its release: it goes out with the next statement or
+            # the COMMIT (a rollback of the whole transaction drops it with everything else)
             async with adapted._execute_mutex:
                 adapted._later.append(operation)
             self._rows = deque()
@@ -205,7 +208,7 @@ class _DBAPI(AsyncAdapt_asyncpg_dbapi):
         )
 
 
-class Dialect(PGDialect_asyncpg):
+class Dialect(TextSavepoints, PGDialect_asyncpg):
     """postgresql+asyncpg with the connections above (registered as postgresql.mercato_asyncpg)."""
 
     supports_statement_cache = True  # its statements compile as its parent's

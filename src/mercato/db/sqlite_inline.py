@@ -32,6 +32,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     SQLiteDialect_aiosqlite,
 )
 
+from mercato.db.savepoints import TextSavepoints
+
 __version__ = "1.0"
 
 # The names SQLAlchemy's aiosqlite adapter copies from the driver module.
@@ -221,7 +223,7 @@ class _InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return _InlineConnection(self, connect(*arg, **kw))  # type: ignore[arg-type]
 
 
-class SQLiteDialect_inline(SQLiteDialect_aiosqlite):
+class SQLiteDialect_inline(TextSavepoints, SQLiteDialect_aiosqlite):
     driver = "aiosqlite"
     supports_server_side_cursors = False
     supports_statement_cache = True
