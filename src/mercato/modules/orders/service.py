@@ -552,7 +552,7 @@ async def capture_order_payment(
             continue
         try:
             # read just now with the order (its row locked): no need to read it again
-            done = await capture_payment(tx, payment.id, loaded=payment)
+            done = await capture_payment(tx, payment.id, loaded=payment, made_here=placed is not None)
             captured.append(done.captured_at is not None)
         except MedusaError as err:
             emit(

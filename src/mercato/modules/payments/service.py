@@ -83,12 +83,15 @@ _CAPTURE = (
 )
 
 
-async def capture_payment(tx: AsyncSession, payment_id: str, *, loaded: Payment | None = None) -> Payment:
+async def capture_payment(
+    tx: AsyncSession, payment_id: str, *, loaded: Payment | None = None, made_here: bool = False
+) -> Payment:
     """PaymentService.capture: an already captured payment is answered as it is; otherwise the
     provider captures it (its data replaces the payment's) and captured_at is set. Any provider
     failure answers 500 unexpected_state "Failed to capture Payment <id>". Medusa does not check
     that the payment was authorized. Does not touch the order's payment_status (callers do).
-    `loaded`: the payment as the caller read it in this transaction."""
+    `loaded`: the payment as the caller read it in this transaction; `made_here`: the caller also
+    created it in this transaction (no one else can see it, let alone capture it)."""
     fresh = loaded is not None and loaded.id == payment_id  # the caller read it in this transaction
     payment = loaded if fresh and loaded is not None else await retrieve_payment(tx, payment_id)
     if payment.captured_at is not None:
@@ -100,6 +103,13 @@ async def capture_payment(tx: AsyncSession, payment_id: str, *, loaded: Payment 
         # event: payment.payment_capture_failed (staged in a transaction that is rolled back)
         raise MedusaError("unexpected_state", f"Failed to capture Payment {payment.id}") from err
     now = utcnow()
+    if made_here:
+        # nothing to guard against: sent with the transaction's next statement or its COMMIT
+        await raw.update_entity(
+            tx, payment, {"data": data, "captured_at": now, "updated_at": now}, later=True
+        )
+        emit(tx, "payment.payment_captured", present_payment(payment))
+        return payment
     # Guarded: a concurrent capture that won leaves this one with nothing to do.
     won = await raw.execute(await raw.flushed(tx), _CAPTURE, {"pid": payment.id, "data": data, "now": now})
     if won:
