@@ -525,6 +525,7 @@ async def _place_order(
     reserve_stock: bool = True,
     stock_later: bool = False,
     draft: DraftOrder | None = None,
+    payment_status: str = "awaiting",
 ) -> Order:
     """OrderService.createFromCart (+ createTaxLines, stock and discount usage) over a cart
     loaded after its locks were taken. Stock is left alone for draft orders, as Medusa's Mark Paid
@@ -568,7 +569,7 @@ async def _place_order(
     values = {
         "status": "pending",
         "fulfillment_status": "not_fulfilled",
-        "payment_status": "awaiting",
+        "payment_status": payment_status,
         "shipping_address_id": cart["shipping_address_id"],
         "billing_address_id": cart["billing_address_id"],
         "region_id": cart["region_id"],
@@ -625,12 +626,20 @@ async def authorize_view(
 
 
 async def place_order(
-    tx: AsyncSession, view: CartView, *, reserve_stock: bool = True, draft: DraftOrder | None = None
+    tx: AsyncSession,
+    view: CartView,
+    *,
+    reserve_stock: bool = True,
+    draft: DraftOrder | None = None,
+    payment_status: str = "awaiting",
 ) -> Order:
     """create_order_from_cart over a view from locked_cart_view, in the same transaction (the
     cart changed since only through authorize_view). `draft`: the cart's draft order, when the
-    caller has it."""
-    return await _place_order(tx, view, reserve_stock=reserve_stock, draft=draft)
+    caller has it. `payment_status`: what the order's row is written with, when the caller
+    captures its payment next in this transaction (see orders.capture_order_payment)."""
+    return await _place_order(
+        tx, view, reserve_stock=reserve_stock, draft=draft, payment_status=payment_status
+    )
 
 
 async def create_order_from_cart(tx: AsyncSession, cart_id: str, *, reserve_stock: bool = True) -> Order:

@@ -639,7 +639,10 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     emit(tx, "cart.updated", {"id": cart_id})
     # authorized as made (the order carries no session: the view's list is not read again)
     await authorize_view(tx, locked, selected=session)
-    order = await place_order(tx, locked, reserve_stock=False, draft=draft)
+    # written as captured: the capture below follows in this transaction (an order row updated
+    # in the transaction that inserted it has every foreign key checked again); a capture that
+    # fails writes requires_action over it
+    order = await place_order(tx, locked, reserve_stock=False, draft=draft, payment_status="captured")
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
     # with the capture's UPDATE, in one round trip

@@ -567,8 +567,10 @@ async def capture_order_payment(
             )
             captured.append(False)
     status = states.move("payment_status", "capture", order.payment_status, states.capture_target(captured))
-    # sent with the next statement (the order's read for the answer, or the COMMIT)
-    await raw.update_entity(tx, order, {"payment_status": status, "updated_at": utcnow()}, later=True)
+    if placed is None or status != order.payment_status:
+        # sent with the next statement (the order's read for the answer, or the COMMIT); an
+        # order the caller placed already holds the status it expected
+        await raw.update_entity(tx, order, {"payment_status": status, "updated_at": utcnow()}, later=True)
     if status == "captured":
         emit(tx, "order.payment_captured", {"id": order.id, "no_notification": order.no_notification})
     return order
