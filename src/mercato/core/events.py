@@ -211,14 +211,16 @@ class OutboxSession(AsyncSession):
             await write_staged(self, commit=True)
         await super().commit()
 
-    async def rollback(self) -> None:
+    def _drop_staged(self) -> None:
         self.info.pop(_PENDING, None)
         self.info.pop(_AT_COMMIT, None)
+
+    async def rollback(self) -> None:
+        self._drop_staged()
         await super().rollback()
 
     async def close(self) -> None:
-        self.info.pop(_PENDING, None)
-        self.info.pop(_AT_COMMIT, None)
+        self._drop_staged()
         await super().close()
 
     async def finish(self, commit: bool) -> None:
@@ -230,8 +232,7 @@ class OutboxSession(AsyncSession):
             except BaseException:
                 await self.close()
                 raise
-        self.info.pop(_PENDING, None)
-        self.info.pop(_AT_COMMIT, None)
+        self._drop_staged()
         sync = self.sync_session
 
         def end() -> None:

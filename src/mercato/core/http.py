@@ -77,28 +77,29 @@ class TxRoute(APIRoute):
             try:
                 response = await original(request)
             except BaseException:
-                session: AsyncSession | None = getattr(request.state, "tx", None)
-                if session is not None:
-                    try:
-                        await session.rollback()
-                        await session.close()
-                    finally:
-                        _release_write_gate(request)
+                await _finish(request, commit=False)
                 raise
-            finished: OutboxSession | None = getattr(request.state, "tx", None)
-            if finished is not None:
-                writes = request.method not in _READ_METHODS
-                try:
-                    await finished.finish(commit=writes)
-                finally:
-                    _release_write_gate(request)
-                if writes:
-                    bus = getattr(request.app.state, "events", None)
-                    if bus is not None:
-                        bus.kick()
+            writes = request.method not in _READ_METHODS
+            if await _finish(request, commit=writes) and writes:
+                bus = getattr(request.app.state, "events", None)
+                if bus is not None:
+                    bus.kick()
             return response
 
         return handler
+
+
+async def _finish(request: Request, commit: bool) -> bool:
+    """Ends the request's session (commit or rollback, then close) and opens the SQLite write
+    gate whatever happens; False when the request had no session."""
+    session: OutboxSession | None = getattr(request.state, "tx", None)
+    if session is None:
+        return False
+    try:
+        await session.finish(commit=commit)
+    finally:
+        _release_write_gate(request)
+    return True
 
 
 def _write_gate(request: Request) -> asyncio.Lock:

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, not_allowed, not_found
@@ -103,19 +102,20 @@ async def capture_payment(
         # event: payment.payment_capture_failed (staged in a transaction that is rolled back)
         raise MedusaError("unexpected_state", f"Failed to capture Payment {payment.id}") from err
     now = utcnow()
+    written = {"data": data, "captured_at": now, "updated_at": now}
     if made_here:
         # nothing to guard against: sent with the transaction's next statement or its COMMIT
-        await raw.update_entity(
-            tx, payment, {"data": data, "captured_at": now, "updated_at": now}, later=True
+        await raw.update_entity(tx, payment, written, later=True)
+        won = 1
+    else:
+        # Guarded: a concurrent capture that won leaves this one with nothing to do.
+        won = await raw.execute(
+            await raw.flushed(tx), _CAPTURE, {"pid": payment.id, "data": data, "now": now}
         )
-        emit(tx, "payment.payment_captured", present_payment(payment))
-        return payment
-    # Guarded: a concurrent capture that won leaves this one with nothing to do.
-    won = await raw.execute(await raw.flushed(tx), _CAPTURE, {"pid": payment.id, "data": data, "now": now})
+        if won:
+            # the row now holds what was written: the object says so without reading it back
+            raw.hold(payment, written)
     if won:
-        # the row now holds what was written: the object says so without reading it back
-        for name, value in (("data", data), ("captured_at", now), ("updated_at", now)):
-            set_committed_value(payment, name, value)
         emit(tx, "payment.payment_captured", present_payment(payment))
     elif payment in tx:
         await tx.refresh(payment)
