@@ -122,6 +122,22 @@ def shape(model: type) -> _Shape:
     return found
 
 
+def row_dict(model: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The dict a read of a row holding `values` (by column name; a column not given holds
+    NULL) gives: for a row this transaction has just written, instead of reading it back."""
+    found = shape(model)
+    return found.make([values.get(name) for name in found.names])
+
+
+def assign(model: type, row: dict[str, Any], values: dict[str, Any]) -> None:
+    """Columns of a read row (a dict of `model`) set to `values` (by column name) as a read of
+    them would give: what this transaction has written to it since it was read."""
+    convs = {name: conv for _i, name, conv in shape(model).convs}
+    for name, value in values.items():
+        conv = convs.get(name)
+        row[name] = conv(value) if conv is not None and value is not None else value
+
+
 # ---- ORM objects -----------------------------------------------------------------------------
 
 

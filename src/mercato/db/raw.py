@@ -558,13 +558,20 @@ class Entities:
         order_by: Sequence[Any] = (),
         for_update: bool = False,
         extra: Sequence[Any] = (),
+        join: Sequence[tuple[Any, Any]] = (),
     ) -> None:
-        """`extra`: more columns read with each row (see first_with)."""
+        """`extra`: more columns read with each row (see first_with), from the model's table or
+        from the tables of `join` ((table, on clause) pairs, inner joins). `for_update` locks
+        the joined tables' rows too, after the model's."""
         self.shape = _shape(model)
         self.names = list(self.shape.attr)
-        stmt = select(*self.shape.table.c, *extra).where(*where).order_by(*order_by)
+        stmt = select(*self.shape.table.c, *extra)
+        for target, onclause in join:
+            stmt = stmt.join(target, onclause)
+        stmt = stmt.where(*where).order_by(*order_by)
         # FOR UPDATE on PostgreSQL (SQLite's compiler leaves it out: its writers are serialized)
-        self.stmt = stmt.with_for_update(of=self.shape.table) if for_update else stmt
+        locked = [self.shape.table, *(target for target, _on in join)]
+        self.stmt = stmt.with_for_update(of=locked) if for_update else stmt
 
     def _made(self, row: Sequence[Any]) -> Any:
         return self.shape.instance(dict(zip(self.names, row[: len(self.names)], strict=True)))

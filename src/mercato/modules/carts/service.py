@@ -23,7 +23,7 @@ from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_al
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.present import Tree, load_options, relation_tree
-from mercato.core.rows import load_relation, load_trees, shape
+from mercato.core.rows import load_relation, load_trees, row_dict, shape
 from mercato.db import raw
 from mercato.modules.carts.models import (
     Cart,
@@ -96,6 +96,9 @@ class CartView:
     # the Payment row object authorization created in this transaction (the session's identity
     # map only keeps objects someone holds: without this one, reading it again is a SELECT)
     payment: Any = None
+    # cart["payment_sessions"] holds the rows as a change of them in this transaction left
+    # them (the change wrote them and set them here): reload_payment_sessions has nothing to read
+    sessions_known: bool = False
 
 
 def _joined_options(model: type, tree: Tree) -> list[Any]:
@@ -215,12 +218,19 @@ async def _fill_profiles(tx: AsyncSession, items: list[dict[str, Any]]) -> None:
 
 
 async def cart_json_view(
-    tx: AsyncSession, cart_id: str, *, force_taxes: bool = False, with_customer: bool = False
+    tx: AsyncSession,
+    cart_id: str,
+    *,
+    force_taxes: bool = False,
+    with_customer: bool = False,
+    read_customer: bool = False,
 ) -> CartView:
     """The cart as a dict tree with its totals, read with Core statements only (no ORM rows):
-    for answers. Sees the transaction's flushed changes."""
+    for answers. Sees the transaction's flushed changes. `with_customer`: the cart's customer is
+    read and answered; `read_customer`: read only (cart["customer"], for a payment provider's
+    context: joined into the cart's statement instead of a SELECT of its own)."""
     loaded = await load_trees(
-        tx, Cart, [cart_id], _CART_READ_TREE_CUSTOMER if with_customer else _CART_READ_TREE
+        tx, Cart, [cart_id], _CART_READ_TREE_CUSTOMER if with_customer or read_customer else _CART_READ_TREE
     )
     if not loaded or loaded[0]["deleted_at"] is not None:
         raise not_found(f"Cart with {cart_id} was not found")
@@ -239,7 +249,9 @@ async def cart_json_view(
 
 async def reload_payment_sessions(tx: AsyncSession, view: CartView) -> None:
     """After a change of the cart's payment sessions only: they are read anew into the view
-    (totals do not depend on them)."""
+    (totals do not depend on them), unless the change already put them there (sessions_known)."""
+    if view.sessions_known:
+        return
     await load_relation(tx, Cart, [view.cart], "payment_sessions")
 
 
@@ -1362,18 +1374,27 @@ async def _custom_options(tx: AsyncSession, cart_id: str) -> list[tuple[str, int
 
 
 async def add_shipping_method(
-    tx: AsyncSession, cart_id: str, option_id: str, data: dict[str, Any], *, with_customer: bool = False
+    tx: AsyncSession,
+    cart_id: str,
+    option_id: str,
+    data: dict[str, Any],
+    *,
+    with_customer: bool = False,
+    custom_options: bool | None = None,
 ) -> CartView | None:
     """CartService.addShippingMethod. Returns the cart's view brought up to date (its shipping
-    methods read again, the rest changed in place), or None when the change went further (free
-    shipping, payment sessions) and the cart must be read anew."""
+    methods as written, the rest changed in place), or None when the change went further (free
+    shipping, payment sessions) and the cart must be read anew. `custom_options` given: the
+    caller created the cart in this transaction (no one else can see it: nothing to lock) and
+    says whether it gave it custom shipping options."""
     from mercato.modules.shipping.service_options import validate_fulfillment_data
 
-    keys = await _lock_cart(tx, cart_id)
+    if custom_options is None:
+        custom_options = (await _lock_cart(tx, cart_id)).has_custom_options
     view = await cart_json_view(tx, cart_id, with_customer=with_customer)
     cart = view.cart
     had_sessions = bool(cart["payment_sessions"])
-    customs = await _custom_options(tx, cart_id) if keys.has_custom_options else []
+    customs = await _custom_options(tx, cart_id) if custom_options else []
     custom = next((c for c in customs if c[0] == option_id), None)
     if customs and custom is None:
         raise invalid_data("Wrong shipping option")
@@ -1385,19 +1406,16 @@ async def add_shipping_method(
     methods = cart["shipping_methods"]
     same_profile = [m["id"] for m in methods if m["shipping_option"]["profile_id"] == option.profile_id]
     await _delete_shipping_methods(tx, same_profile)
-    # the writes below go out together with the shipping methods' read at the end
-    await raw.insert_later(
-        tx,
-        ShippingMethod.__table__,
-        {
-            "id": generate_id(ShippingMethod.__id_prefix__ or "sm"),
-            "shipping_option_id": option.id,
-            "data": validated,
-            "price": price,
-            "includes_tax": bool(option.includes_tax),
-            "cart_id": cart_id,
-        },
-    )
+    # the writes below go out with the next statement (the COMMIT, when nothing else changes)
+    method = {
+        "id": generate_id(ShippingMethod.__id_prefix__ or "sm"),
+        "shipping_option_id": option.id,
+        "data": validated,
+        "price": price,
+        "includes_tax": bool(option.includes_tax),
+        "cart_id": cart_id,
+    }
+    await raw.insert_later(tx, ShippingMethod.__table__, method)
     profiles = {m["shipping_option"]["profile_id"] for m in methods if m["id"] not in same_profile}
     profiles.add(option.profile_id)
     for item in cart["items"]:
@@ -1416,7 +1434,12 @@ async def add_shipping_method(
     if free or had_sessions:
         return None
     cart["updated_at"] = iso(now)
-    await load_relation(tx, Cart, [cart], "shipping_methods", _CART_READ_TREE["shipping_methods"])
+    # the methods as a read of them would give (ordered by id: the new id is the newest), made
+    # from what was written instead of read back
+    added = row_dict(ShippingMethod, method)
+    added["shipping_option"] = {k: v for k, v in vars(option).items() if k != "requirements"}
+    added["tax_lines"] = []  # a cart's methods get tax lines only when the order is placed
+    cart["shipping_methods"] = [m for m in methods if m["id"] not in same_profile] + [added]
     totals, include_tax = await compute_totals(tx, cart, region_has_rates=bool(view.region_tax_rates))
     return CartView(cart, totals, include_tax, view.region_tax_rates, view.with_customer)
 

@@ -102,6 +102,11 @@ _LOCK_CART = (
 )
 
 
+# what lock_cart reads of the cart (the columns after LockedCart's id), for a statement that
+# takes the cart together with the row it hangs from
+LOCKED_CART_COLUMNS = tuple(_LOCK_CART.selected_columns)[1:]
+
+
 async def lock_cart(tx: AsyncSession, cart_id: str) -> LockedCart:
     """Take the cart row for the rest of the transaction and read its state afresh."""
     found = await raw.rows(tx, _LOCK_CART, {"id": cart_id})
@@ -124,27 +129,26 @@ async def _lock_gift_cards(tx: AsyncSession, cart_id: str) -> None:
     )
 
 
-async def _locked_view(tx: AsyncSession, locked: LockedCart) -> CartView:
+async def _locked_view(tx: AsyncSession, locked: LockedCart, *, read_customer: bool = False) -> CartView:
     """The cart with its totals as the order will carry them (taxes computed, as createTaxLines
     followed by retrieveWithTotals gives), read after the locks were taken (the gift cards' when
-    the locked cart has any)."""
+    the locked cart has any). `read_customer`: see cart_json_view."""
     if locked.has_gift_cards:
         await _lock_gift_cards(tx, locked.id)
-    return await cart_json_view(tx, locked.id, force_taxes=True)
+    return await cart_json_view(tx, locked.id, force_taxes=True, read_customer=read_customer)
 
 
 # ---- payment -------------------------------------------------------------------------------------
 
 
-_SESSION = raw.Entities(PaymentSession, PaymentSession.id == bindparam("id"))
-
-
-async def _selected_session(tx: AsyncSession, cart: dict[str, Any]) -> PaymentSession | None:
-    """The selected session, read afresh (outside the ORM session: it is written with raw)."""
+def _selected_session(cart: dict[str, Any]) -> PaymentSession | None:
+    """The selected session as an instance outside the ORM session (it is written with raw),
+    from the view: read after the cart's lock, in this transaction. Its timestamps stay as the
+    view prints them."""
     selected = next((s for s in cart["payment_sessions"] if s["is_selected"]), None)
     if selected is None:
         return None
-    session: PaymentSession | None = await _SESSION.first(tx, {"id": selected["id"]})
+    session: PaymentSession = raw.instance_of(PaymentSession, selected)
     return session
 
 
@@ -167,7 +171,7 @@ async def _authorize(
         await _set_cart(tx, cart, payment_authorized_at=now, updated_at=now)
         emit(tx, "cart.updated", {"id": cart["id"]})
         return None
-    session = selected if selected is not None else await _selected_session(tx, cart)
+    session = selected if selected is not None else _selected_session(cart)
     if session is None:
         raise not_allowed("You cannot complete a cart without a payment session.")
     session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart["id"]})
@@ -607,10 +611,15 @@ async def _place_order(
     return order
 
 
-async def locked_cart_view(tx: AsyncSession, cart_id: str) -> CartView:
+async def locked_cart_view(
+    tx: AsyncSession, cart_id: str, *, read_customer: bool = False, locked: LockedCart | None = None
+) -> CartView:
     """lock_cart, the cart's gift cards locked, then the cart read once with its totals (taxes
-    forced): what authorize_view and place_order work on."""
-    return await _locked_view(tx, await lock_cart(tx, cart_id))
+    forced): what authorize_view and place_order work on. `locked`: the cart as the caller
+    took and read it (LOCKED_CART_COLUMNS, FOR UPDATE) in this transaction."""
+    if locked is None or locked.id != cart_id:
+        locked = await lock_cart(tx, cart_id)
+    return await _locked_view(tx, locked, read_customer=read_customer)
 
 
 async def authorize_view(
@@ -740,9 +749,11 @@ async def _complete(tx: AsyncSession, locked: LockedCart, context: dict[str, Any
     cart_id = locked.id
     authorized: tuple[str, dict[str, Any]] | None = None
     staged = staged_mark(tx)
+    # read before the savepoint (it writes nothing): the SAVEPOINT then goes out with the
+    # authorization's writes instead of on a round trip of its own before this read
+    view = await _locked_view(tx, locked)
     savepoint = await tx.begin_nested()
     try:
-        view = await _locked_view(tx, locked)
         session = await _authorize(tx, view, context)
         if session is not None and session.status in (REQUIRES_MORE, PENDING):
             # The shopper has more to do: nothing of the order stays, the provider's answer does.

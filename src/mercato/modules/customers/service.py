@@ -164,11 +164,25 @@ _GUEST = raw.Entities(
 )
 
 
+# The guests this transaction created: they belong to no customer group, which pricing then
+# need not read (until a membership of theirs is written: see _add_memberships).
+_NEW_GUESTS = "mercato_new_guests"
+
+
+def is_new_guest(tx: AsyncSession, customer_id: str) -> bool:
+    """The customer is a guest made in this transaction, in no group yet."""
+    return customer_id in tx.info.get(_NEW_GUESTS, ())
+
+
 async def guest_customer(tx: AsyncSession, email: str) -> Customer:
     """CartService.createOrFetchGuestCustomerFromEmail_: the live guest with that email, created
     when there is none. Read-only: carts and draft orders only take its id and email."""
     found: Customer | None = await _GUEST.first(tx, {"email": email.lower()})
-    return found if found is not None else await create_customer(tx, {"email": email}, no_guest=True)
+    if found is not None:
+        return found
+    made = await create_customer(tx, {"email": email}, no_guest=True)
+    tx.info.setdefault(_NEW_GUESTS, set()).add(made.id)
+    return made
 
 
 async def group_ids_for_customer(tx: AsyncSession, customer_id: str) -> list[str]:
@@ -269,6 +283,8 @@ async def _add_memberships(tx: AsyncSession, rows: list[dict[str, str]]) -> None
     just wrote is no error."""
     if not rows:
         return
+    new_guests: set[str] = tx.info.get(_NEW_GUESTS, set())
+    new_guests.difference_update(row["customer_id"] for row in rows)
     if tx.get_bind().dialect.name == "postgresql":
         stmt: Any = pg_insert(t_customer_group_customers).on_conflict_do_nothing()
     else:

@@ -93,5 +93,4 @@ async def delete_line_item(id: str, line_id: str, tx: Tx) -> Response:
 
 @admin.post("/draft-orders/{id}/pay")
 async def register_payment(id: str, tx: Tx) -> Response:
-    order_id = await service.register_payment(tx, id)
-    return ok(await service.paid_order_response(tx, order_id))
+    return ok(await service.register_payment(tx, id))

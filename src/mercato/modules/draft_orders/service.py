@@ -8,11 +8,12 @@ module (capture)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
@@ -22,7 +23,7 @@ from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
-from mercato.core.rows import load_trees
+from mercato.core.rows import assign, load_trees
 from mercato.db import raw
 from mercato.modules.carts import service as carts
 from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem, PaymentSession
@@ -35,7 +36,7 @@ from mercato.modules.draft_orders.schemas import (
     AdminPostDraftOrdersDraftOrderReq,
     AdminPostDraftOrdersReq,
 )
-from mercato.modules.orders.models import DraftOrder, Order
+from mercato.modules.orders.models import DraftOrder, Order, Payment
 from mercato.modules.orders.service import DISPLAY_ID_SEQUENCES, next_display_id
 from mercato.modules.products.models import ProductVariant
 from mercato.modules.regions.models import Country
@@ -79,6 +80,22 @@ async def retrieve_draft(tx: AsyncSession, draft_id: str, *, lock: bool = False)
 # answer, and Mark Paid (which writes it with one UPDATE of its own)
 _DRAFT = raw.Entities(DraftOrder, DraftOrder.id == bindparam("id"))
 _LOCKED_DRAFT = raw.Entities(DraftOrder, DraftOrder.id == bindparam("id"), for_update=True)
+
+
+@functools.cache
+def _paying_draft() -> raw.Entities:
+    """Mark Paid's first read: the draft and its live cart in one statement, both rows taken
+    (FOR UPDATE on PostgreSQL, the draft's first, as two statements would take them), the cart
+    read as checkout.lock_cart reads it."""
+    from mercato.modules.checkout.service import LOCKED_CART_COLUMNS
+
+    return raw.Entities(
+        DraftOrder,
+        DraftOrder.id == bindparam("id"),
+        for_update=True,
+        extra=LOCKED_CART_COLUMNS,
+        join=[(Cart, and_(Cart.id == DraftOrder.cart_id, Cart.deleted_at.is_(None)))],
+    )
 
 
 async def read_draft(tx: AsyncSession, draft_id: str, *, lock: bool = False) -> DraftOrder:
@@ -450,9 +467,15 @@ async def create_draft(
             )
     await tx.flush()
     view: carts.CartView | None = None
+    customs = any(method.get("price") is not None for method in data.shipping_methods)
     for method in data.shipping_methods:
         view = await carts.add_shipping_method(
-            tx, cart.id, method["option_id"], method.get("data") or {}, with_customer=True
+            tx,
+            cart.id,
+            method["option_id"],
+            method.get("data") or {},
+            with_customer=True,
+            custom_options=customs,  # the cart was made above
         )
 
     if data.discounts:
@@ -599,25 +622,32 @@ _UNSELECT_ALL = (
 )
 
 
-async def register_payment(tx: AsyncSession, draft_id: str) -> str:
+async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     """POST /admin/draft-orders/{id}/pay (register-payment.ts): a `system` payment session is
     created, selected and authorized, the order is created from the cart, the draft order is
-    completed and the order's payment captured. Returns the order id.
+    completed and the order's payment captured. Returns the answer, `{"order": …}`.
 
     The draft row is locked first, so that parallel calls create one order: the others then find
     the session and answer as Medusa does on a completed draft order (its unique index on
     payment_session(cart_id, provider_id))."""
-    from mercato.modules.checkout.service import authorize_view, locked_cart_view, place_order
+    from mercato.modules.checkout.service import LockedCart, authorize_view, locked_cart_view, place_order
     from mercato.modules.orders.service import capture_order_payment
     from mercato.modules.payments import sessions as ps
     from mercato.modules.payments.cart_sessions import cart_context
 
-    draft = await read_draft(tx, draft_id, lock=True)
+    found, cart_row = await _paying_draft().first_with(tx, {"id": draft_id})
+    if found is None:
+        # no draft, or one without a live cart: the reads one by one give the refusal
+        draft: DraftOrder = await read_draft(tx, draft_id, lock=True)
+        taken = None
+    else:
+        draft = found
+        taken = LockedCart(found.cart_id, cart_row[0], cart_row[1], bool(cart_row[2]))
     cart_id = draft.cart_id
     assert cart_id is not None
-    # the cart is locked and read once (taxes forced, as authorization and the order need it);
-    # the session's amount is the total as the cart shows it (taxes only when automatic)
-    locked = await locked_cart_view(tx, cart_id)
+    # the cart is read once (taxes forced, as authorization and the order need it); the
+    # session's amount is the total as the cart shows it (taxes only when automatic)
+    locked = await locked_cart_view(tx, cart_id, read_customer=True, locked=taken)
     cart = locked.cart
     totals = locked.totals
     if not cart["region"]["automatic_taxes"]:
@@ -626,7 +656,7 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     sessions = cart["payment_sessions"]
     if any(s["provider_id"] == "system" for s in sessions):
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
-    customer = await ps.load_customer(tx, cart["customer_id"])
+    customer = await ps.load_customer(tx, cart["customer_id"], cart.get("customer"))
     context = cart_context(cart, totals.total, customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
     # system provider has nothing to update; the cart is not reloaded for it). The others are
@@ -643,14 +673,30 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> str:
     # in the transaction that inserted it has every foreign key checked again); a capture that
     # fails writes requires_action over it
     order = await place_order(tx, locked, reserve_stock=False, draft=draft, payment_status="captured")
+    # The answer's order is read now, before the writes below: they then go out with the COMMIT
+    # instead of on a round trip of their own before this read, and the answer is given what
+    # they wrote (the draft order is not part of it).
+    loaded = await _load_paid_order(tx, order.id)
     now = utcnow()
     values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
-    # with the capture's UPDATE, in one round trip
     await raw.update_later(tx, DraftOrder.__table__, {"id": draft.id}, values)
     # the order and its payment were made in this transaction: no one else can hold them
     payment = locked.payment if totals.total != 0 else None
     await capture_order_payment(tx, order.id, placed=(order, [payment] if payment is not None else []))
-    return order.id
+    if payment is not None:
+        if payment.captured_at is None or order.payment_status != "captured":
+            # the capture failed (requires_action): read what it wrote
+            loaded = await _load_paid_order(tx, order.id)
+        else:
+            captured = {
+                "data": payment.data,
+                "captured_at": payment.captured_at,
+                "updated_at": payment.updated_at,
+            }
+            for shown in loaded["payments"]:
+                if shown["id"] == payment.id:
+                    assign(Payment, shown, captured)
+    return _render_paid_order(loaded)
 
 
 # types/orders.ts defaultAdminOrdersRelations / defaultAdminOrdersFields, as register-payment.ts
@@ -680,21 +726,31 @@ PAID_ORDER_RELATIONS = [
 PAID_ORDER_EXTRA_FIELDS = ("billing_address_id", "shipping_address_id", "external_id", "idempotency_key")
 
 
-async def paid_order_response(tx: AsyncSession, order_id: str) -> dict[str, Any]:
-    """`{"order": …}` of Mark Paid: OrderService.retrieveWithTotals with the default admin order
-    relations and fields, every total, `object: "order"`."""
+@functools.cache
+def _paid_order_view() -> Any:
+    """What Mark Paid answers of its order: OrderService.retrieveWithTotals with the default
+    admin order relations and fields, every total, `object: "order"`."""
     from mercato.core.present import merge_trees
     from mercato.modules.orders import service as orders
 
     fields = (set(orders.DEFAULT_FIELDS) - {"sales_channel_id"}) | set(PAID_ORDER_EXTRA_FIELDS)
     shown = frozenset(r.split(".", 1)[0] for r in PAID_ORDER_RELATIONS)
-    view = orders.View(
+    return orders.View(
         merge_trees(relation_tree(PAID_ORDER_RELATIONS), relation_tree(orders.TOTALS_RELATIONS)),
         frozenset(fields),
         frozenset(orders.TOTAL_FIELDS),
         shown,
     )
-    found = await load_trees(tx, Order, [order_id], view.tree)
+
+
+async def _load_paid_order(tx: AsyncSession, order_id: str) -> dict[str, Any]:
+    found = await load_trees(tx, Order, [order_id], _paid_order_view().tree)
     if not found:
         raise not_found(f"Order with id {order_id} was not found")
-    return {"order": orders.render_order(found[0], view, with_object=True)}
+    return found[0]
+
+
+def _render_paid_order(loaded: dict[str, Any]) -> dict[str, Any]:
+    from mercato.modules.orders import service as orders
+
+    return {"order": orders.render_order(loaded, _paid_order_view(), with_object=True)}

@@ -13,6 +13,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
+from mercato.core.rows import shape
 from mercato.db import raw
 from mercato.modules.carts.models import Cart, PaymentSession
 from mercato.modules.carts.service import CartView, cart_json_view
@@ -40,6 +41,22 @@ def cart_context(cart: dict[str, Any], total: int, customer: Any) -> PaymentProc
         customer=ps.customer_data(customer),
         context=dict(cart["context"] or {}),
     )
+
+
+def _known_sessions(view: CartView, sessions: list[PaymentSession]) -> None:
+    """The view's sessions are `sessions` (in the view's order) as this transaction wrote them:
+    the answer is made from them instead of reading the rows back (which would also send the
+    writes on a round trip of their own instead of with the COMMIT)."""
+    session_shape = shape(PaymentSession)
+    view.cart["payment_sessions"] = [session_shape.of(s) for s in sessions]
+    view.sessions_known = True
+
+
+def _view_sessions(view: CartView) -> list[PaymentSession]:
+    """The sessions of a cart view (read in this transaction) as instances outside the session,
+    to be written with raw and sessions' functions. Their timestamps stay as the view prints
+    them."""
+    return [raw.instance_of(PaymentSession, s) for s in view.cart["payment_sessions"]]
 
 
 def _selected(sessions: list[PaymentSession]) -> PaymentSession | None:
@@ -78,7 +95,7 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
     total, taxes forced); a single provider's session is initiated and selected at once; a cart
     whose total is <= 0 loses its sessions. Returns the cart view it read (taxes forced), whose
     sessions are stale: `carts.service.reload_payment_sessions` refreshes them."""
-    view = await cart_json_view(tx, cart_id, force_taxes=True)
+    view = await cart_json_view(tx, cart_id, force_taxes=True, read_customer=True)
     cart = view.cart
     total = view.totals.total
     sessions = await ps.sessions_of_cart(tx, cart_id) if cart["payment_sessions"] else []
@@ -86,7 +103,7 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         for session in sessions:
             await _delete_appropriately(tx, session)
         return view
-    customer = await ps.load_customer(tx, cart["customer_id"])
+    customer = await ps.load_customer(tx, cart["customer_id"], cart.get("customer"))
     providers = _providers(cart)
     consumed: set[str] = set()
     for session in sessions:
@@ -112,9 +129,11 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
         if existing is not None:
             await ps.initiate_session(tx, existing, context, customer=customer, also={"is_selected": True})
         else:
-            await ps.create_session(
+            made = await ps.create_session(
                 tx, providers[0], context, cart_id=cart_id, customer=customer, selected=True
             )
+            if not sessions:
+                _known_sessions(view, [made])  # the cart's only session
         return view
     for provider_id in providers:
         if provider_id not in consumed:
@@ -125,12 +144,13 @@ async def set_payment_sessions(tx: AsyncSession, cart_id: str) -> CartView:
 async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) -> CartView:
     """POST /store/carts/{id}/payment-session: selects (and initiates) the provider's session.
     Returns the cart view it read (its sessions stale, see set_payment_sessions)."""
-    view = await cart_json_view(tx, cart_id)
+    view = await cart_json_view(tx, cart_id, read_customer=True)
     cart = view.cart
     totals = view.totals
     if provider_id != "system" and provider_id not in _providers(cart):
         raise not_allowed("The payment method is not available in this region")
-    sessions = await ps.sessions_of_cart(tx, cart_id) if cart["payment_sessions"] else []
+    # the view was read in this transaction, before any write of it
+    sessions = _view_sessions(view)
     current = _selected(sessions)
     if current is not None and current.provider_id != provider_id and current.is_initiated:
         # deleteSession at the provider; Medusa then saves the row back, not initiated
@@ -139,18 +159,23 @@ async def set_payment_session(tx: AsyncSession, cart_id: str, provider_id: str) 
     was_initiated = bool(chosen.is_initiated) if chosen is not None else False
     if chosen is None:
         raise MedusaError("unexpected_state", "Could not find payment session")
-    customer = await ps.load_customer(tx, cart["customer_id"])
+    customer = await ps.load_customer(tx, cart["customer_id"], cart.get("customer"))
     # every session unselected and not initiated (those already so are left alone), before the
     # chosen one is selected: one selected session per cart is a unique index. Both UPDATEs go
-    # out, in this order, with the next statement (the sessions' read for the answer).
-    if any(s.is_selected is not None or s.is_initiated for s in sessions):
-        await raw.execute_later(tx, _UNSELECT, {"cart_id": cart_id, "now": utcnow()})
+    # out, in this order, with the next statement (or the COMMIT).
+    unselect = [s for s in sessions if s.is_selected is not None or s.is_initiated]
+    if unselect:
+        now = utcnow()
+        await raw.execute_later(tx, _UNSELECT, {"cart_id": cart_id, "now": now})
+        for session in unselect:
+            raw.hold(session, {"is_selected": None, "is_initiated": False, "updated_at": now})
     context = cart_context(cart, totals.total, customer)
     selected = {"is_selected": True, "is_initiated": True}
     if was_initiated:
         await ps.update_session(tx, chosen, context, customer=customer, also=selected)
     else:
         await ps.initiate_session(tx, chosen, context, customer=customer, also=selected)
+    _known_sessions(view, sessions)
     emit(tx, "cart.updated", {"id": cart_id})
     return view
 

@@ -40,15 +40,24 @@ _CUSTOMER = raw.Entities(Customer, Customer.id == bindparam("id"))
 _LOADED = "mercato_provider_customers"
 
 
-async def load_customer(tx: AsyncSession, customer_id: str | None) -> Customer | None:
+async def load_customer(
+    tx: AsyncSession, customer_id: str | None, known: dict[str, Any] | None = None
+) -> Customer | None:
     """The customer a provider is told about: read-only (see _process_update_requests), read
-    once per request (a cart's session steps ask for it several times)."""
+    once per request (a cart's session steps ask for it several times). `known`: the customer's
+    row as a cart view read it in this transaction (its columns as `present` prints them), taken
+    instead of a SELECT of its own."""
     if not customer_id:
         return None
     loaded: dict[str, Customer | None] = tx.info.setdefault(_LOADED, {})
     if customer_id in loaded:
         return loaded[customer_id]
-    customer: Customer | None = await _CUSTOMER.first(tx, {"id": customer_id})
+    customer: Customer | None
+    if known is not None and known.get("id") == customer_id:
+        # the timestamps stay as printed: nothing here writes or compares them
+        customer = raw.instance_of(Customer, known)
+    else:
+        customer = await _CUSTOMER.first(tx, {"id": customer_id})
     loaded[customer_id] = customer
     return customer
 

@@ -31,6 +31,7 @@ from mercato.db import raw
 from mercato.modules.carts.models import Cart
 from mercato.modules.currencies.models import Currency
 from mercato.modules.customers.models import CustomerGroup, t_customer_group_customers
+from mercato.modules.customers.service import is_new_guest
 from mercato.modules.price_lists.models import PriceList, t_price_list_customer_groups
 from mercato.modules.products.models import (
     MoneyAmount,
@@ -82,6 +83,8 @@ async def customer_group_ids(tx: AsyncSession, customer_id: str) -> frozenset[st
         rows = await raw.rows(tx, _CUSTOMER_GROUPS, {"customer_id": customer_id})
         return frozenset(row[0] for row in rows)
 
+    if is_new_guest(tx, customer_id):
+        return frozenset()
     return await refcache.cached(tx, ("customer groups", customer_id), read)
 
 
