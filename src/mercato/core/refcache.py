@@ -11,15 +11,24 @@ Freshness:
   Core or `db.raw`): the cache's generation moves on when the transaction commits and once more
   when its connection goes back to the pool (a read that ran between the two saw the old rows
   and is dropped too). Entries of an older generation are never served.
-- Another process (a second server, the CLI) cannot tell us: entries also expire after `TTL`
-  seconds.
+- Other processes on this machine using the same PostgreSQL database (the workers of
+  `mercato serve --workers N`, the CLI) share a generation counter with this one (`_Shared`: a
+  small file mapped in memory): a watched write one of them commits makes every process's
+  entries stale before its next lookup, as a write of its own would.
+- A process elsewhere cannot tell us: entries also expire after `TTL` seconds.
 
 Values are shared: callers copy what they hand out for mutation.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import mmap
+import os
 import re
+import struct
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -70,9 +79,83 @@ def _bump() -> None:
     _entries.clear()
 
 
+class _Shared:
+    """A counter the processes using one database on this machine share: an 8-byte file in the
+    temporary directory, named after the database, mapped in memory. A process that commits a
+    watched write increments it; a lookup that finds it moved since it last looked drops this
+    process's entries. Reading it is a memory read, not a system call."""
+
+    _COUNTER = struct.Struct("<Q")
+
+    def __init__(self, key: str) -> None:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+        path = os.path.join(tempfile.gettempdir(), f"mercato-refcache-{digest}")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < self._COUNTER.size:
+                os.ftruncate(fd, self._COUNTER.size)  # zeros: a new counter reads 0
+            self._map = mmap.mmap(fd, self._COUNTER.size)
+        finally:
+            os.close(fd)
+        self.key = key
+        self._path = path
+        self.seen = self.value()
+
+    def value(self) -> int:
+        return int(self._COUNTER.unpack_from(self._map, 0)[0])
+
+    def bump(self) -> None:
+        # under the file's lock: two processes incrementing at once must both move it
+        with open(self._path, "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                value = self.value() + 1
+                self._COUNTER.pack_into(self._map, 0, value)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        self.seen = value  # this process bumps its own generation itself
+
+
+_SHARED: dict[str, _Shared] = {}
+
+
+def _shared_moved() -> bool:
+    """Another process committed a watched write since this one last looked."""
+    moved = False
+    for shared in _SHARED.values():
+        value = shared.value()
+        if value != shared.seen:
+            shared.seen = value
+            moved = True
+    return moved
+
+
+def _share(engine: AsyncEngine) -> _Shared | None:
+    """The shared counter of the engine's database: PostgreSQL only (several processes serve
+    one only there); None when it cannot be made (the process then relies on TTL alone)."""
+    url = engine.sync_engine.url
+    if url.get_backend_name() != "postgresql":
+        return None
+    key = f"{url.host}:{url.port}/{url.database}"
+    found = _SHARED.get(key)
+    if found is None:
+        try:
+            found = _SHARED[key] = _Shared(key)
+        except OSError:
+            return None
+    return found
+
+
 def watch(engine: AsyncEngine) -> None:
-    """Report this engine's committed writes to the watched tables."""
+    """Report this engine's committed writes to the watched tables (to this process, and to the
+    others using its database on this machine)."""
     sync = engine.sync_engine
+    shared = _share(engine)
+
+    def bump() -> None:
+        _bump()
+        if shared is not None:
+            shared.bump()
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if statement[:1] in "IUDiud" or statement[:2].isspace():
@@ -83,14 +166,14 @@ def watch(engine: AsyncEngine) -> None:
     def committed(conn: Any) -> None:
         if conn.info.get(_DIRTY):
             conn.info[_DIRTY] = "committed"
-            _bump()
+            bump()
 
     def rolled_back(conn: Any) -> None:
         conn.info.pop(_DIRTY, None)
 
     def checked_in(dbapi_conn: Any, record: Any) -> None:
         if record is not None and record.info.pop(_DIRTY, None) == "committed":
-            _bump()
+            bump()
 
     event.listen(sync, "before_cursor_execute", seen)
     event.listen(sync, "commit", committed)
@@ -109,12 +192,16 @@ async def cached(tx: AsyncSession, key: Hashable, load: Callable[[], Awaitable[T
     conn = await raw.connection(tx)
     if conn.sync_connection is not None and conn.sync_connection.info.get(_DIRTY):
         return await load()
+    if _SHARED and _shared_moved():
+        _bump()
     now = time.monotonic()
     found = _entries.get(key)
     if found is not None and found[0] == _generation and now - found[1] < TTL:
         return found[2]  # type: ignore[no-any-return]
     generation = _generation
     value = await load()
+    if _SHARED and _shared_moved():
+        _bump()  # another process committed a change meanwhile: what was read may predate it
     if generation == _generation:  # nothing committed meanwhile: the rows read are current
         if len(_entries) >= _MAX_ENTRIES:
             _entries.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from mercato.core import refcache
@@ -51,6 +52,36 @@ async def test_only_committed_reference_writes_move_the_generation(db: Database,
         await tx.execute(text("UPDATE tax_rate SET name = name WHERE 1 = 0"))
         await tx.commit()
     assert refcache._generation > start
+
+
+async def test_a_reference_write_of_another_process_is_seen_at_once(db: Database, shop: Shop) -> None:
+    """PostgreSQL: the processes using one database on this machine (`serve --workers N`) share
+    a generation counter, so an entry does not outlive another worker's committed change until
+    TTL. The other process is played by a second mapping of the same counter."""
+    if db.is_sqlite:
+        pytest.skip("several processes serve PostgreSQL only")
+    mine = refcache._share(db.writer)
+    assert mine is not None
+    other = refcache._Shared(mine.key)
+    loads = 0
+
+    async def load() -> int:
+        nonlocal loads
+        loads += 1
+        return loads
+
+    key = ("another process", id(other))
+    async with db.write_session() as tx:
+        assert await refcache.cached(tx, key, load) == 1
+        assert await refcache.cached(tx, key, load) == 1  # served from memory
+        other.bump()
+        assert await refcache.cached(tx, key, load) == 2  # read afresh
+        assert await refcache.cached(tx, key, load) == 2
+        # this process's own committed write moves the counter the others read
+        seen = other.value()
+        await tx.execute(text("UPDATE tax_rate SET name = name WHERE 1 = 0"))
+        await tx.commit()
+    assert other.value() > seen
 
 
 async def test_a_changed_option_requirement_applies_to_the_next_shipping_method(
