@@ -99,6 +99,13 @@ class CartView:
     # cart["payment_sessions"] holds the rows as a change of them in this transaction left
     # them (the change wrote them and set them here): reload_payment_sessions has nothing to read
     sessions_known: bool = False
+    # what authorization made for the order's placement and did not write (PostgreSQL): `payment`
+    # is not inserted yet, and these cart columns (set in `cart` already) not updated; the
+    # placement's statement writes both
+    unwritten_cart: dict[str, Any] | None = None
+    # a payment session made for the placement and not written (Mark Paid's `system` one): the
+    # placement's statement inserts it
+    unwritten_session: Any = None
 
 
 def _joined_options(model: type, tree: Tree) -> list[Any]:

@@ -160,10 +160,20 @@ async def _set_cart(tx: AsyncSession, cart: dict[str, Any], **values: Any) -> No
 
 
 async def _authorize(
-    tx: AsyncSession, view: CartView, context: dict[str, Any], selected: PaymentSession | None = None
+    tx: AsyncSession,
+    view: CartView,
+    context: dict[str, Any],
+    selected: PaymentSession | None = None,
+    *,
+    placing: bool = False,
 ) -> PaymentSession | None:
     """CartService.authorizePayment over a loaded cart (`selected`: its selected session, when
-    the caller just made it; else read from the view's)."""
+    the caller just made it; else read from the view's). `placing`: the caller places the order
+    next, in this transaction; on PostgreSQL an authorized payment's row and the cart's payment
+    columns are then left to the placement's statement (view.unwritten_cart): the payment is
+    inserted already on the order, and the cart row updated once, instead of each written here
+    and updated again there (a row written earlier in the transaction has every foreign key
+    checked again when updated)."""
     cart = view.cart
     total = view.totals.total
     now = utcnow()
@@ -174,13 +184,26 @@ async def _authorize(
     session = selected if selected is not None else _selected_session(cart)
     if session is None:
         raise not_allowed("You cannot complete a cart without a payment session.")
-    session = await sessions.authorize_session(tx, session, {**context, "cart_id": cart["id"]})
+    session = await sessions.authorize_session(
+        tx, session, {**context, "cart_id": cart["id"]}, write=session is not view.unwritten_session
+    )
     if session.status == AUTHORIZED:
+        hold = placing and not _is_sqlite(tx)
         payment = await sessions.create_payment_from_session(
-            tx, session, amount=total, currency_code=cart["region"]["currency_code"], cart_id=cart["id"]
+            tx,
+            session,
+            amount=total,
+            currency_code=cart["region"]["currency_code"],
+            cart_id=cart["id"],
+            write=not hold,
         )
         view.payment = payment
-        await _set_cart(tx, cart, payment_id=payment.id, payment_authorized_at=now, updated_at=now)
+        values = {"payment_id": payment.id, "payment_authorized_at": now, "updated_at": now}
+        if hold:
+            cart.update(values)
+            view.unwritten_cart = values
+        else:
+            await _set_cart(tx, cart, **values)
     else:
         await _set_cart(tx, cart, updated_at=now)
     emit(tx, "cart.updated", {"id": cart["id"]})
@@ -395,7 +418,11 @@ _METHODS_TO_ORDER = (
 # round trip instead of six: the display_id from Medusa's sequence, the payment, items and
 # shipping methods moved onto the order, the cart completed. Foreign keys are checked at the
 # end of the statement, when the order row exists; a second order of the cart fails it whole.
-def _placement() -> Any:
+def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[str, ...] | None = None) -> Any:
+    """`new_payment`: the columns of a payment row to insert on the order (one authorization
+    made in this transaction and left unwritten), the cart's payment columns set with its
+    completion; else an existing payment (`payment_id`) is moved onto the order. `new_session`:
+    the columns of a payment session row to insert too (`session_<column>`)."""
     order: Any = Order.__table__
     now: Any = bindparam("now", type_=order.c.updated_at.type)
     order_id: Any = bindparam("id", type_=order.c.id.type)
@@ -422,23 +449,33 @@ def _placement() -> Any:
     payment, items, methods, cart = (m.__table__ for m in (Payment, LineItem, ShippingMethod, Cart))
     columns: dict[str, Any] = {c.name: bindparam(c.name, type_=c.type) for c in order.columns}
     columns["display_id"] = orders.DISPLAY_ID_SEQUENCES["order"]
+    completion: dict[str, Any] = {"completed_at": now, "updated_at": now}
+    if new_payment is None:
+        payment_step = moved(
+            payment,
+            payment.c.id == bindparam("payment_id"),
+            "moved_payment",
+            order_id=order_id,
+            updated_at=now,
+        )
+    else:
+        row = {c: bindparam(f"payment_{c}", type_=payment.c[c].type) for c in new_payment}
+        payment_table: Any = payment
+        payment_step = insert(payment_table).values(row).returning(payment.c.id).cte("new_payment")
+        completion.update(
+            payment_id=bindparam("payment_id", type_=cart.c.payment_id.type),
+            payment_authorized_at=bindparam("payment_authorized_at", type_=cart.c.payment_authorized_at.type),
+        )
     return (
         insert(order)
         .values({name: value for name, value in columns.items() if name in _PLACED_COLUMNS})
         .returning(order.c.display_id)
         .add_cte(
-            moved(
-                payment,
-                payment.c.id == bindparam("payment_id"),
-                "moved_payment",
-                order_id=order_id,
-                updated_at=now,
-            ),
+            payment_step,
             moved(items, listed(items, "item_ids"), "moved_items", order_id=order_id, updated_at=now),
             moved(methods, listed(methods, "method_ids"), "moved_methods", order_id=order_id),
-            moved(
-                cart, cart.c.id == bindparam("cart_id"), "completed_cart", completed_at=now, updated_at=now
-            ),
+            moved(cart, cart.c.id == bindparam("cart_id"), "completed_cart", **completion),
+            *_new_session_step(new_session),
             *(
                 tax_lines(table, owner, name)
                 for (table, _p, owner), name in zip(_TAX_LINE_TABLES, _TAX_CTES, strict=True)
@@ -453,19 +490,47 @@ _PLACED_COLUMNS = (
     "currency_code", "metadata", "sales_channel_id", "draft_order_id", "no_notification",
 )  # fmt: skip
 _TAX_CTES = ("item_tax_lines", "method_tax_lines")
-_PLACEMENT = _placement()
+_PLACEMENTS: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], Any] = {}
+
+
+def _new_session_step(columns: tuple[str, ...] | None) -> list[Any]:
+    if columns is None:
+        return []
+    table: Any = PaymentSession.__table__
+    row = {c: bindparam(f"session_{c}", type_=table.c[c].type) for c in columns}
+    return [insert(table).values(row).returning(table.c.id).cte("new_session")]
+
+
+def _placement_of(new_payment: tuple[str, ...] | None, new_session: tuple[str, ...] | None) -> Any:
+    key = (new_payment, new_session)
+    found = _PLACEMENTS.get(key)
+    if found is None:
+        found = _PLACEMENTS[key] = _placement(new_payment, new_session)
+    return found
+
+
+def _unwritten_row(obj: Any, **values: Any) -> dict[str, Any]:
+    """The row an instance made and not written holds (its columns that are not NULL), with
+    `values` over it."""
+    row = {k: v for k, v in raw.committed(obj).items() if v is not None}
+    row.update(values)
+    return row
 
 
 async def _write_placement(
     tx: AsyncSession,
     values: dict[str, Any],
     payment: Payment | None,
-    cart: dict[str, Any],
+    view: CartView,
     tax_lines: TaxLineRows,
     now: Any,
 ) -> Order:
     """The order row (`values`) written, with its tax lines, its payment, items and shipping
-    methods moved onto it and the cart completed: one statement (PostgreSQL)."""
+    methods moved onto it and the cart completed: one statement (PostgreSQL). What authorization
+    left unwritten (view.unwritten_cart, view.unwritten_session: see _authorize) is written in
+    it too: the payment inserted on the order, the cart's payment columns, the session."""
+    cart = view.cart
+    unwritten_cart = view.unwritten_cart
     row = raw.new_row(Order, values)
     params = {
         **row,
@@ -474,10 +539,22 @@ async def _write_placement(
         "item_ids": [i["id"] for i in cart["items"]],
         "method_ids": [m["id"] for m in cart["shipping_methods"]],
     }
+    new_payment: tuple[str, ...] | None = None
+    if unwritten_cart is not None and payment is not None:
+        # the row as its own INSERT would have written it, then moved onto the order
+        written = _unwritten_row(payment, order_id=row["id"], updated_at=now)
+        new_payment = tuple(sorted(written))
+        params.update({f"payment_{k}": v for k, v in written.items()})
+        params["payment_authorized_at"] = unwritten_cart["payment_authorized_at"]
+    new_session: tuple[str, ...] | None = None
+    if view.unwritten_session is not None:
+        session_row = _unwritten_row(view.unwritten_session)
+        new_session = tuple(sorted(session_row))
+        params.update({f"session_{k}": v for k, v in session_row.items()})
     for (_table, _prefix, owner), name, rows in zip(_TAX_LINE_TABLES, _TAX_CTES, tax_lines, strict=True):
         for column in (*_TAX_LINE_COLUMNS, owner):
             params[f"{name}_{column}"] = [r[column] for r in rows]
-    row["display_id"] = (await raw.rows(tx, _PLACEMENT, params))[0][0]
+    row["display_id"] = (await raw.rows(tx, _placement_of(new_payment, new_session), params))[0][0]
     if payment is not None:
         raw.hold(payment, {"order_id": row["id"], "updated_at": now})
     cart.update(completed_at=now, updated_at=now)
@@ -488,12 +565,14 @@ async def _write_placement_sqlite(
     tx: AsyncSession,
     values: dict[str, Any],
     payment: Payment | None,
-    cart: dict[str, Any],
+    view: CartView,
     tax_lines: TaxLineRows,
     now: Any,
 ) -> Order:
     """_write_placement a statement per step (SQLite: a round trip costs next to nothing, and
-    its display_id is max + 1)."""
+    its display_id is max + 1; authorization writes what it made itself)."""
+    assert view.unwritten_cart is None and view.unwritten_session is None
+    cart = view.cart
     for (table, _prefix, _owner), rows in zip(_TAX_LINE_TABLES, tax_lines, strict=True):
         for row in rows:
             await raw.insert_row(tx, table, row)
@@ -589,7 +668,8 @@ async def _place_order(
     placed = payment if totals.total != 0 else None
     write = _write_placement_sqlite if _is_sqlite(tx) else _write_placement
     try:
-        order = await write(tx, values, placed, cart, tax_lines, utcnow())
+        order = await write(tx, values, placed, view, tax_lines, utcnow())
+        view.unwritten_cart = view.unwritten_session = None
     except IntegrityError as err:
         if any(name in str(err.orig) for name in _ORDER_CART_UNIQUE):
             raise MedusaError("duplicate_error", ORDER_CART_ALREADY_EXISTS) from None
@@ -628,10 +708,12 @@ async def authorize_view(
     context: dict[str, Any] | None = None,
     *,
     selected: PaymentSession | None = None,
+    placing: bool = False,
 ) -> PaymentSession | None:
-    """authorize_cart_payment over a view from locked_cart_view (its selected session read fresh,
-    unless the caller gives the one it made in this transaction)."""
-    return await _authorize(tx, view, context or {}, selected)
+    """authorize_cart_payment over a view from locked_cart_view (its selected session from the
+    view, unless the caller gives the one it made in this transaction; `placing`: see
+    _authorize)."""
+    return await _authorize(tx, view, context or {}, selected, placing=placing)
 
 
 async def place_order(
@@ -754,7 +836,7 @@ async def _complete(tx: AsyncSession, locked: LockedCart, context: dict[str, Any
     view = await _locked_view(tx, locked)
     savepoint = await tx.begin_nested()
     try:
-        session = await _authorize(tx, view, context)
+        session = await _authorize(tx, view, context, placing=True)
         if session is not None and session.status in (REQUIRES_MORE, PENDING):
             # The shopper has more to do: nothing of the order stays, the provider's answer does.
             session_id, status, data = session.id, session.status, dict(session.data or {})

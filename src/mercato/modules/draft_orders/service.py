@@ -663,12 +663,17 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     # unselected first: one selected session per cart is a unique index.
     if any(s["is_selected"] for s in sessions):
         await raw.execute(await raw.flushed(tx), _UNSELECT_ALL, {"cart_id": cart_id})
+    # PostgreSQL: the row is written by the order's placement, already authorized (an INSERT
+    # here would cost the placement a round trip before it, and its authorization an UPDATE)
+    write = tx.get_bind().dialect.name != "postgresql"
     session = await ps.create_session(
-        tx, "system", context, cart_id=cart_id, customer=customer, selected=True
+        tx, "system", context, cart_id=cart_id, customer=customer, selected=True, write=write
     )
+    if not write:
+        locked.unwritten_session = session
     emit(tx, "cart.updated", {"id": cart_id})
     # authorized as made (the order carries no session: the view's list is not read again)
-    await authorize_view(tx, locked, selected=session)
+    await authorize_view(tx, locked, selected=session, placing=True)
     # written as captured: the capture below follows in this transaction (an order row updated
     # in the transaction that inserted it has every foreign key checked again); a capture that
     # fails writes requires_action over it

@@ -95,26 +95,27 @@ async def create_session(
     cart_id: str | None = None,
     customer: Customer | None = None,
     selected: bool = False,
+    write: bool = True,
 ) -> PaymentSession:
-    """`selected`: the new row is the cart's selected session (written so at once)."""
+    """`selected`: the new row is the cart's selected session (written so at once). `write`
+    False: the row is only made (raw.committed gives it), for a caller that writes it itself."""
     provider = provider_for(provider_id)
     response: PaymentProcessorSessionResponse = await call_provider(provider.initiate_payment(context))
     await _process_update_requests(tx, customer, response)
-    # sent with the next statement (the sessions' read, or Mark Paid's authorization and order)
-    session: PaymentSession = await raw.insert_entity(
-        tx,
-        PaymentSession,
-        {
-            "cart_id": cart_id,
-            "provider_id": provider_id,
-            "data": response.session_data,
-            "status": PENDING,
-            "is_initiated": True,
-            "amount": context.amount,
-            "is_selected": True if selected else None,
-        },
-        later=True,
-    )
+    values = {
+        "cart_id": cart_id,
+        "provider_id": provider_id,
+        "data": response.session_data,
+        "status": PENDING,
+        "is_initiated": True,
+        "amount": context.amount,
+        "is_selected": True if selected else None,
+    }
+    if not write:
+        made: PaymentSession = raw.instance_of(PaymentSession, raw.new_row(PaymentSession, values))
+        return made
+    # sent with the next statement (the sessions' read, or the COMMIT)
+    session: PaymentSession = await raw.insert_entity(tx, PaymentSession, values, later=True)
     return session
 
 
@@ -199,14 +200,19 @@ async def refresh_session(
 
 
 async def authorize_session(
-    tx: AsyncSession, session: PaymentSession, context: dict[str, Any]
+    tx: AsyncSession, session: PaymentSession, context: dict[str, Any], *, write: bool = True
 ) -> PaymentSession:
+    """`write` False: the session's row is not written yet (create_session's `write`): the
+    values are only held on it, for the row's writer."""
     provider = provider_for(session.provider_id)
     result = await call_provider(provider.authorize_payment(dict(session.data or {}), context))
     now = utcnow()
     values: dict[str, Any] = {"data": result.data, "status": result.status, "updated_at": now}
     if result.status == AUTHORIZED:
         values["payment_authorized_at"] = now
+    if not write:
+        raw.hold(session, values)
+        return session
     # the order's placement (or the session's next read) follows: this goes out with it
     await raw.update_entity(tx, session, values, later=True)
     return session
@@ -231,25 +237,27 @@ async def create_payment_from_session(
     currency_code: str,
     cart_id: str | None = None,
     provider_id: str | None = None,
+    write: bool = True,
 ) -> Payment:
-    """PaymentProviderService.createPayment: the provider's retrievePayment data on a new Payment."""
+    """PaymentProviderService.createPayment: the provider's retrievePayment data on a new Payment.
+    `write` False: the row is only made (raw.committed gives it), for a caller that writes it
+    itself (the order's placement)."""
     pid = provider_id or session.provider_id
     provider = provider_for(pid)
     data = await call_provider(provider.retrieve_payment(dict(session.data or {})))
+    values = {
+        "provider_id": pid,
+        "amount": amount,
+        "currency_code": currency_code,
+        "amount_refunded": 0,
+        "data": data or {},
+        "cart_id": cart_id,
+    }
+    if not write:
+        made: Payment = raw.instance_of(Payment, raw.new_row(Payment, values))
+        return made
     # sent with the next statement: every caller goes on to write or read with the payment
-    payment: Payment = await raw.insert_entity(
-        tx,
-        Payment,
-        {
-            "provider_id": pid,
-            "amount": amount,
-            "currency_code": currency_code,
-            "amount_refunded": 0,
-            "data": data or {},
-            "cart_id": cart_id,
-        },
-        later=True,
-    )
+    payment: Payment = await raw.insert_entity(tx, Payment, values, later=True)
     return payment
 
 
