@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -133,12 +132,7 @@ def serve(
     no_seed: Annotated[
         bool, typer.Option("--no-seed", help="Do not load demo data into an empty database.")
     ] = False,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Worker processes. PostgreSQL: one per core, at most 2, unless given; SQLite: one."
-        ),
-    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL; SQLite uses one).")] = 1,
 ) -> None:
     """Migrate, seed an empty database with demo data and an admin user, then serve the API."""
     import subprocess
@@ -153,12 +147,17 @@ def serve(
     settings = get_settings()
     if settings.is_sqlite:
         workers = 1  # one writer at a time anyway: more processes would only wait on its lock
-    elif workers is None:
-        # One process runs Python on one core; the rest of a 2-core machine would go unused.
-        # At most 2 by default: each process pools up to 40 connections, and PostgreSQL allows
-        # 100 unless configured otherwise.
-        workers = max(1, min(2, os.cpu_count() or 1))
     typer.echo(f"Mercato listening on http://{host}:{port}  (database: {settings.database_url})")
+    from mercato import workers as processes
+
+    if workers > 1 and processes.supported():
+        # a listening socket per process: see mercato.workers
+        try:
+            processes.run(host, port, workers, log_level="warning", access_log=False)
+        except OSError as exc:
+            typer.echo(f"cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
+        return
     uvicorn.run(
         "mercato.app:create_server_app",
         factory=True,

@@ -1,0 +1,60 @@
+"""mercato.workers: several processes on one port, each with its own listening socket, so that
+connections opened at once are spread over the processes (uvicorn's shared socket often gave
+them all to one)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mercato import workers
+
+pytestmark = pytest.mark.skipif(not workers.supported(), reason="SO_REUSEPORT (Linux) only")
+
+_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(port: int) -> subprocess.Popen[bytes]:
+    code = (
+        "from mercato import workers; "
+        f"workers.run('127.0.0.1', {port}, 2, app='tests.core.workers_app:app', factory=False, "
+        "log_level='warning')"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], cwd=_ROOT, stderr=subprocess.PIPE)
+
+
+def test_connections_are_spread_over_the_processes_and_a_taken_port_is_refused() -> None:
+    port = _free_port()
+    server = _start(port)
+    try:
+        pids: set[str] = set()
+        deadline = time.monotonic() + 30
+        while len(pids) < 2 and time.monotonic() < deadline:
+            try:
+                # a new connection each time: the kernel picks a process per connection
+                with httpx.Client(timeout=2) as client:
+                    pids.add(client.get(f"http://127.0.0.1:{port}/").text)
+            except httpx.TransportError:
+                time.sleep(0.2)  # the workers are still starting
+        assert len(pids) == 2
+
+        second = _start(port)
+        _out, err = second.communicate(timeout=30)
+        assert second.returncode != 0
+        assert b"Address already in use" in err
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert server.returncode == 0
