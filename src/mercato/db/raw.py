@@ -456,28 +456,46 @@ async def insert_entity(
     return instance_of(model, row)
 
 
-_COMPUTED: dict[tuple[Any, tuple[str, ...], tuple[str, ...]], Any] = {}
+_COMPUTED: dict[tuple[Any, ...], Any] = {}
 
 
 async def insert_entity_computing(
-    tx: AsyncSession, model: Any, values: Mapping[str, Any], computed: Mapping[str, Any]
+    tx: AsyncSession,
+    model: Any,
+    values: Mapping[str, Any],
+    computed: Mapping[str, Any],
+    *,
+    with_row: tuple[Any, Mapping[str, Any]] | None = None,
 ) -> Any:
     """insert_entity where the columns of `computed` take SQL expressions the database
     evaluates (a sequence's nextval), read back in the same statement (RETURNING). `computed`
-    must be the same expressions for the same names at every call (the statement is kept)."""
+    must be the same expressions for the same names at every call (the statement is kept).
+    `with_row`: (table, row by column name) inserted by the same statement (PostgreSQL: a
+    data-modifying CTE; foreign keys between the two rows are checked at its end)."""
     shape = _shape(model)
     row = new_row(model, {**values, **dict.fromkeys(computed)})
     given = tuple(k for k in row if k not in computed)
-    key = (shape.table, given, tuple(computed))
+    other = (with_row[0], tuple(with_row[1])) if with_row is not None else None
+    key = (shape.table, given, tuple(computed), other)
     stmt = _COMPUTED.get(key)
     if stmt is None:
         table = shape.table
-        stmt = _COMPUTED[key] = (
+        stmt = (
             table.insert()
             .values({**{k: bindparam(k) for k in given}, **computed})
             .returning(*(table.c[name] for name in computed))
         )
-    found = await fetch_all(await flushed(tx), stmt, {k: row[k] for k in given})
+        if other is not None:
+            first, names = other
+            row_values = {n: bindparam(f"with_{n}", type_=first.c[n].type) for n in names}
+            stmt = stmt.add_cte(
+                first.insert().values(row_values).returning(first.c[names[0]]).cte("with_row")
+            )
+        _COMPUTED[key] = stmt
+    params = {k: row[k] for k in given}
+    if with_row is not None:
+        params.update({f"with_{n}": v for n, v in with_row[1].items()})
+    found = await fetch_all(await flushed(tx), stmt, params)
     row.update(zip(computed, found[0], strict=True))
     return instance_of(model, row)
 

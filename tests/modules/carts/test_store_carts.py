@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
+from mercato.db.session import Database
+from mercato.modules.customers.models import Customer
 from tests.conftest import Events
 from tests.modules.carts.conftest import Shop
 
@@ -245,6 +249,27 @@ async def test_cart_routes_refuse_unknown_query_keys(client: httpx.AsyncClient, 
 
 
 # ---- update ----------------------------------------------------------------------------------
+
+
+async def test_carts_given_one_new_email_at_once_share_one_guest(
+    client: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
+    """The guest is looked for and made in one statement on PostgreSQL: requests that race to
+    make it get the one made, or Medusa's duplicate refusal, never a second guest or a 500."""
+    carts = [await new_cart(client, region_id=shop.eu) for _ in range(5)]
+    answers = await asyncio.gather(
+        *(client.post(f"/store/carts/{c['id']}", json={"email": "race@example.com"}) for c in carts)
+    )
+    done = [a for a in answers if a.status_code == 200]
+    assert done
+    for answer in answers:
+        if answer.status_code != 200:
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["type"] == "duplicate_error"
+    assert len({a.json()["cart"]["customer_id"] for a in done}) == 1
+    async with db.read_session() as tx:
+        count = (await tx.execute(select(func.count()).where(Customer.email == "race@example.com"))).scalar()
+    assert count == 1
 
 
 async def test_update_email_creates_guest_customer(

@@ -253,9 +253,12 @@ async def list_drafts(tx: AsyncSession, p: AdminGetDraftOrdersParams) -> tuple[l
 # ---- create ----------------------------------------------------------------------------------
 
 
-async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
+async def _create_cart(
+    tx: AsyncSession, data: AdminPostDraftOrdersReq, *, write: bool = True
+) -> tuple[Cart, dict[str, Any]]:
     """CartService.create({type: "draft_order", ...}) as DraftOrderService.create calls it. Rows
-    are written on the driver; the cart returned is outside the ORM session (read-only)."""
+    are written on the driver; the cart returned is outside the ORM session (read-only), with
+    its row. `write` False: the cart's own row is left to the caller to write."""
     channel = await carts.validated_sales_channel(tx, None)
     cart: dict[str, Any] = {
         "type": "draft_order",
@@ -303,9 +306,12 @@ async def _create_cart(tx: AsyncSession, data: AdminPostDraftOrdersReq) -> Cart:
         if found is not None and found.country_code and found.country_code not in codes:
             raise not_allowed("Billing country not in region")
         cart["billing_address_id"] = billing
-    made: Cart = await raw.insert_entity(tx, Cart, cart)
-    emit(tx, "cart.created", {"id": made.id})
-    return made
+    row = raw.new_row(Cart, cart)
+    if write:
+        await raw.insert_row(tx, Cart.__table__, row)
+    emit(tx, "cart.created", {"id": row["id"]})
+    made: Cart = raw.instance_of(Cart, row)
+    return made, row
 
 
 async def _generate_priced_lines(
@@ -426,16 +432,20 @@ async def create_draft(
 
     if not data.region_id:
         raise invalid_data("region_id is required to create a draft order")
-    cart = await _create_cart(tx, data)
+    postgresql = tx.get_bind().dialect.name == "postgresql"
+    cart, cart_row = await _create_cart(tx, data, write=not postgresql)
     values: dict[str, Any] = {
         "cart_id": cart.id,
         "no_notification_order": data.no_notification_order,
         "status": "open",
     }
     draft: DraftOrder
-    if tx.get_bind().dialect.name == "postgresql":
-        # the display_id from Medusa's sequence in the INSERT itself: one round trip less
-        draft = await raw.insert_entity_computing(tx, DraftOrder, values, _DRAFT_DISPLAY_ID)
+    if postgresql:
+        # the display_id from Medusa's sequence in the INSERT itself, and the cart's INSERT in
+        # the same statement: two round trips less
+        draft = await raw.insert_entity_computing(
+            tx, DraftOrder, values, _DRAFT_DISPLAY_ID, with_row=(Cart.__table__, cart_row)
+        )
     else:
         values["display_id"] = await next_display_id(tx, "draft_order")
         draft = await raw.insert_entity(tx, DraftOrder, values)
