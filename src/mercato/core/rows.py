@@ -95,6 +95,7 @@ class _Shape:
             for i, name in enumerate(self.names)
             if (conv := _converter(self.table.c[name])) is not None
         ]
+        self.conv_of = {name: conv for _i, name, conv in self.convs}
         primary: Any = self.mapper.primary_key
         pk: list[str] = [column.name for column in primary]
         self.pk: str = pk[0]  # the key of a parent in a join-based collection query
@@ -132,7 +133,7 @@ def row_dict(model: type, values: dict[str, Any]) -> dict[str, Any]:
 def assign(model: type, row: dict[str, Any], values: dict[str, Any]) -> None:
     """Columns of a read row (a dict of `model`) set to `values` (by column name) as a read of
     them would give: what this transaction has written to it since it was read."""
-    convs = {name: conv for _i, name, conv in shape(model).convs}
+    convs = shape(model).conv_of
     for name, value in values.items():
         conv = convs.get(name)
         row[name] = conv(value) if conv is not None and value is not None else value

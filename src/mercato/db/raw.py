@@ -456,6 +456,16 @@ async def insert_entity(
     return instance_of(model, row)
 
 
+def insert_cte(table: Any, columns: Sequence[str], prefix: str, name: str) -> Any:
+    """A data-modifying CTE inserting one row of `table`: each of `columns` bound to the
+    parameter `<prefix><column>` (typed as the column), the row's primary key returned. For a
+    statement that writes several rows in one round trip; foreign keys between them are checked
+    at the statement's end."""
+    values = {c: bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in columns}
+    key = next(iter(table.primary_key))
+    return table.insert().values(values).returning(key).cte(name)
+
+
 _COMPUTED: dict[tuple[Any, ...], Any] = {}
 
 
@@ -486,11 +496,7 @@ async def insert_entity_computing(
             .returning(*(table.c[name] for name in computed))
         )
         if other is not None:
-            first, names = other
-            row_values = {n: bindparam(f"with_{n}", type_=first.c[n].type) for n in names}
-            stmt = stmt.add_cte(
-                first.insert().values(row_values).returning(first.c[names[0]]).cte("with_row")
-            )
+            stmt = stmt.add_cte(insert_cte(other[0], other[1], "with_", "with_row"))
         _COMPUTED[key] = stmt
     params = {k: row[k] for k in given}
     if with_row is not None:

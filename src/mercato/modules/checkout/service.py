@@ -459,9 +459,8 @@ def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[st
             updated_at=now,
         )
     else:
-        row = {c: bindparam(f"payment_{c}", type_=payment.c[c].type) for c in new_payment}
-        payment_table: Any = payment
-        payment_step = insert(payment_table).values(row).returning(payment.c.id).cte("new_payment")
+        # the row's id is bound as `payment_id`, the very parameter the cart's column takes
+        payment_step = raw.insert_cte(payment, new_payment, "payment_", "new_payment")
         completion.update(
             payment_id=bindparam("payment_id", type_=cart.c.payment_id.type),
             payment_authorized_at=bindparam("payment_authorized_at", type_=cart.c.payment_authorized_at.type),
@@ -475,7 +474,7 @@ def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[st
             moved(items, listed(items, "item_ids"), "moved_items", order_id=order_id, updated_at=now),
             moved(methods, listed(methods, "method_ids"), "moved_methods", order_id=order_id),
             moved(cart, cart.c.id == bindparam("cart_id"), "completed_cart", **completion),
-            *_new_session_step(new_session),
+            *([] if new_session is None else [_new_session_step(new_session)]),
             *(
                 tax_lines(table, owner, name)
                 for (table, _p, owner), name in zip(_TAX_LINE_TABLES, _TAX_CTES, strict=True)
@@ -493,12 +492,8 @@ _TAX_CTES = ("item_tax_lines", "method_tax_lines")
 _PLACEMENTS: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], Any] = {}
 
 
-def _new_session_step(columns: tuple[str, ...] | None) -> list[Any]:
-    if columns is None:
-        return []
-    table: Any = PaymentSession.__table__
-    row = {c: bindparam(f"session_{c}", type_=table.c[c].type) for c in columns}
-    return [insert(table).values(row).returning(table.c.id).cte("new_session")]
+def _new_session_step(columns: tuple[str, ...]) -> Any:
+    return raw.insert_cte(PaymentSession.__table__, columns, "session_", "new_session")
 
 
 def _placement_of(new_payment: tuple[str, ...] | None, new_session: tuple[str, ...] | None) -> Any:
