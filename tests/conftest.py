@@ -93,11 +93,18 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
     await database.dispose()
 
 
+async def _hears_everything(event_name: str, data: dict[str, Any]) -> None:
+    return None
+
+
 @pytest_asyncio.fixture
 async def app(settings: Settings, db: Database) -> Any:
     from mercato.startup import prepare_store
 
     application = create_app(settings, database=db)
+    # the tests read events from the outbox (the `events` fixture): a subscriber to every event
+    # makes requests stage them all, not only those the app's own subscribers act on
+    application.state.events.subscribe("*", _hears_everything)
     async with db.write_session() as tx:
         await prepare_store(tx)
         await tx.commit()

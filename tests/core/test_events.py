@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from mercato.core.clock import utcnow
@@ -102,3 +103,66 @@ async def test_rows_at_commit_are_written_with_the_events(db: Database) -> None:
     async with db.read_session() as tx:
         keys = (await tx.execute(select(table.c.idempotency_key, table.c.response_body))).all()
     assert sorted(keys) == [("first", {"key": "first"}), ("second", {"key": "second"})]
+
+
+async def test_only_events_a_subscriber_acts_on_are_staged(db: Database) -> None:
+    """A session watched by a bus stages only what its subscribers want: handlers of the name,
+    and "*" handlers whose `wants` accepts it (one without `wants` wants everything)."""
+
+    async def handler(name: str, data: dict[str, Any]) -> None:
+        return None
+
+    bus = EventBus()
+    bus.subscribe("region.created", handler)
+    bus.subscribe("*", handler, wants=lambda name: name == "order.placed")
+    async with db.write_session() as tx:
+        bus.watch(tx)
+        for name in ("cart.updated", "region.created", "order.placed", "customer.created"):
+            emit(tx, name, {"id": name})
+        await tx.commit()
+    async with db.read_session() as tx:
+        names = (await tx.execute(select(StagedJob.event_name).order_by(StagedJob.id))).scalars().all()
+    assert names == ["region.created", "order.placed"]
+
+    everything = EventBus()
+    everything.subscribe("*", handler)
+    assert everything.observes("cart.updated") and not bus.observes("cart.updated")
+
+
+async def test_requests_stage_the_events_notifications_want(
+    settings: Any, db: Database, admin: httpx.AsyncClient
+) -> None:
+    """Through the app's own subscribers (not the tests' listener to everything): a new cart's
+    `cart.created` is staged only once a notification provider subscribes to it (the
+    subscription is read at each event)."""
+    from mercato.app import create_app
+    from mercato.modules.notifications.subscribers import notification_service
+
+    region = await admin.post(
+        "/admin/regions",
+        json={
+            "name": "US",
+            "currency_code": "usd",
+            "tax_rate": 0,
+            "payment_providers": ["manual"],
+            "fulfillment_providers": ["manual"],
+            "countries": ["us"],
+        },
+    )
+    assert region.status_code == 200, region.text
+    body = {"region_id": region.json()["region"]["id"]}
+    app = create_app(settings, database=db)
+
+    async def created() -> list[str]:
+        async with db.read_session() as tx:
+            stmt = select(StagedJob.data).where(StagedJob.event_name == "cart.created")
+            return [row["id"] for row in (await tx.execute(stmt)).scalars()]
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        first = await client.post("/store/carts", json=body)
+        assert first.status_code == 200
+        assert await created() == []
+        notification_service(app).subscribe("cart.created", "local")
+        second = await client.post("/store/carts", json=body)
+        assert second.status_code == 200
+    assert await created() == [second.json()["cart"]["id"]]

@@ -67,6 +67,10 @@ def install_subscribers(bus: EventBus, settings: Any) -> None:
 # OutboxSession): rows written there with one driver statement each cost a fraction of the ORM
 # unit of work they went through, and no statement of a request reads them back.
 _PENDING = "mercato_staged_events"
+# A request's session knows which events its bus's subscribers want (EventBus.observes): an event
+# nobody subscribed to is not staged, as Medusa's local event bus emits it to no listener. A session
+# without it (CLI, a delivery pass, tests' own) stages every event.
+_OBSERVES = "mercato_observed_events"
 _STAGED_JOB = StagedJob.__table__
 
 
@@ -77,6 +81,9 @@ def emit(
 
     A savepoint that rolls back must drop the events staged inside it: take `staged_mark`
     before it and call `discard_staged` with it after the rollback."""
+    observes: Callable[[str], bool] | None = tx.info.get(_OBSERVES)
+    if observes is not None and not observes(event_name):
+        return
     row = {"id": generate_id("job"), "event_name": event_name, "data": data, "options": options or {}}
     pending: list[dict[str, Any]] | None = tx.info.get(_PENDING)
     if pending is None:
@@ -267,14 +274,30 @@ class EventBus:
     def __init__(self, settings: Any | None = None) -> None:
         """With `settings`, the domains' subscribers (see `install_subscribers`) are installed."""
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self._wildcards: list[Callable[[str], bool] | None] = []
         self._wake = asyncio.Event()
         self.settings = settings
         if settings is not None:
             install_subscribers(self, settings)
 
-    def subscribe(self, event_name: str, handler: Handler) -> None:
-        """`event_name` "*" receives every event."""
+    def subscribe(
+        self, event_name: str, handler: Handler, wants: Callable[[str], bool] | None = None
+    ) -> None:
+        """`event_name` "*" receives every event; `wants` (for "*") names the events it acts on,
+        so that the others need not be staged (see `observes`)."""
         self._handlers[event_name].append(handler)
+        if event_name == "*":
+            self._wildcards.append(wants)
+
+    def observes(self, event_name: str) -> bool:
+        """Whether a subscriber acts on `event_name`: only such events are staged by requests."""
+        if self._handlers.get(event_name):
+            return True
+        return any(wants is None or wants(event_name) for wants in self._wildcards)
+
+    def watch(self, tx: AsyncSession) -> None:
+        """Stage in `tx` only the events a subscriber of this bus acts on."""
+        tx.info[_OBSERVES] = self.observes
 
     def kick(self) -> None:
         self._wake.set()

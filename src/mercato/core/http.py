@@ -132,6 +132,9 @@ async def get_tx(request: Request) -> AsyncSession:
             request.state.write_gate = gate
         maker = db.read_session if request.method in _READ_METHODS else db.write_session
         session = maker()
+        bus = getattr(request.app.state, "events", None)
+        if bus is not None:
+            bus.watch(session)
         request.state.tx = session
     return session
 

@@ -26,8 +26,11 @@ def install(bus: EventBus, settings: Any) -> None:
             return
         await service.handle_event(tx, event_name, data if isinstance(data, dict) else {})
 
+    def wants(event_name: str) -> bool:
+        return event_name in bus.notifications.subscribers  # type: ignore[attr-defined]
+
     # Medusa's subscriber listens to "*" and asks the service whether anyone is subscribed
-    bus.subscribe("*", on_event)
+    bus.subscribe("*", on_event, wants)
 
 
 def notification_service(app: Any) -> NotificationService:
