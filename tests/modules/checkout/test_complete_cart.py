@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from mercato.db.session import Database
 from mercato.modules.orders.models import Order, Payment
+from mercato.modules.products.models import ProductVariant
 from mercato.modules.system.models import IdempotencyKey
 from tests.conftest import Events
 from tests.modules.checkout.conftest import Shop, ok, ready_cart
@@ -115,6 +116,55 @@ async def test_client_key_replays_its_answer(client: httpx.AsyncClient, shop: Sh
     assert key.response_code == 200
     assert key.request_path == f"/{cid}/complete"
     assert key.response_body["data"]["cart_id"] == cid
+
+
+async def test_a_completed_carts_items_and_methods_cannot_change(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop
+) -> None:
+    """Medusa 1.20.11: the order's shipping tax lines hold its cart's methods (a foreign key
+    without cascade), so every change that replaces the methods fails with 404 "null", and the
+    order keeps its items, methods and totals."""
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt, quantity=2)
+    placed = (await ok(await client.post(f"/store/carts/{cid}/complete")))["data"]
+    item = placed["items"][0]["id"]
+    refused = [
+        await client.post(f"/store/carts/{cid}/line-items", json={"variant_id": shop.mug, "quantity": 1}),
+        await client.post(f"/store/carts/{cid}/line-items/{item}", json={"quantity": 5}),
+        await client.post(f"/store/carts/{cid}/line-items/{item}", json={"quantity": 0}),
+        await client.delete(f"/store/carts/{cid}/line-items/{item}"),
+        await client.post(f"/store/carts/{cid}/shipping-methods", json={"option_id": shop.excl_option}),
+    ]
+    for res in refused:
+        assert (res.status_code, res.json()) == (404, {"type": "not_found", "message": "null"})
+    order = await ok(await admin.get(f"/admin/orders/{placed['id']}"), "order")
+    assert [(i["id"], i["quantity"]) for i in order["items"]] == [(item, 2)]
+    assert [m["id"] for m in order["shipping_methods"]] == [m["id"] for m in placed["shipping_methods"]]
+    assert order["total"] == placed["total"]
+    # an unknown line changes nothing, as before: Medusa answers the cart
+    assert (await client.delete(f"/store/carts/{cid}/line-items/item_nope")).status_code == 200
+
+
+async def test_canceling_the_order_gives_its_units_back(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
+    """OrderService.cancel without an inventory module: each line's quantity returns to its
+    variant when managed (Medusa does it again at every repeated cancel; here only once)."""
+
+    async def stock(variant: str) -> int:
+        async with db.read_session() as tx:
+            found = await tx.execute(
+                select(ProductVariant.inventory_quantity).where(ProductVariant.id == variant)
+            )
+            return int(found.scalar_one())
+
+    before = await stock(shop.shirt)
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt, quantity=3)
+    order = (await ok(await client.post(f"/store/carts/{cid}/complete")))["data"]
+    assert await stock(shop.shirt) == before - 3
+    for _ in range(2):
+        res = await admin.post(f"/admin/orders/{order['id']}/cancel")
+        assert res.status_code == 200, res.text
+        assert await stock(shop.shirt) == before
 
 
 async def test_unknown_cart(client: httpx.AsyncClient, shop: Shop) -> None:

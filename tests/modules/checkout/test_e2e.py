@@ -126,6 +126,18 @@ async def test_full_checkout_order_totals_equal_cart_totals(
     # the admin sees the same order
     admin_order = await ok(await admin.get(f"/admin/orders/{order['id']}"), "order")
     assert picked(admin_order, CART_TOTALS) == placed
+    # selecting totals (the default) brings each transaction's gift card (transformQueryForTotals)
+    [transaction] = admin_order["gift_card_transactions"]
+    assert (transaction["gift_card"]["id"], transaction["gift_card"]["balance"]) == (card["id"], 0)
+    plain = await ok(await admin.get(f"/admin/orders/{order['id']}?fields=id,email"), "order")
+    assert "gift_card" not in plain["gift_card_transactions"][0]
+    # nor the variants' product (getTotalsRelations alone loads items.variant)
+    assert "product" in admin_order["items"][0]["variant"]
+    assert "product" not in plain["items"][0]["variant"]
+    payment_id = admin_order["payments"][0]["id"]
+    payment = await ok(await admin.get(f"/admin/payments/{payment_id}?expand=order,cart"), "payment")
+    assert (payment["order"]["object"], payment["order"]["id"]) == ("order", order["id"])
+    assert (payment["cart"]["object"], payment["cart"]["id"]) == ("cart", cid)
     gift = await ok(await admin.get(f"/admin/gift-cards/{card['id']}"), "gift_card")
     assert gift["balance"] == 0 and gift["is_disabled"] is True
     discount = await ok(await admin.get("/admin/discounts/code/CO-TEN"), "discount")

@@ -387,6 +387,7 @@ async def test_update_refusals(admin: httpx.AsyncClient, shop: Shop, db: Databas
         {"type": "invalid_data", "message": "property foo should not exist, email must be an email"},
     )
     for body, status, answer in [
+        ({"email": None}, 400, ("invalid_data", "The email is not valid")),
         ({"customer_id": "cus_nope"}, 404, ("not_found", "Customer with id: cus_nope was not found")),
         ({"region_id": "reg_nope"}, 404, ("not_found", "Region with reg_nope was not found")),
         ({"discounts": [{"code": "NOPE"}]}, 404, ("not_found", "Discounts with code [NOPE] was not found")),
@@ -459,6 +460,18 @@ async def test_line_items_create_update_delete(admin: httpx.AsyncClient, shop: S
         False,
     )
     assert len(cart["shipping_methods"]) == 1
+    # this route keeps a negative price (only creating the draft makes it 0: Medusa 1.20.11)
+    res = await admin.post(base, json={"title": "Refund line", "unit_price": -5, "quantity": 1})
+    refund_line = _item(res.json()["draft_order"]["cart"], "Refund line")
+    assert refund_line["unit_price"] == -5
+    assert (await admin.delete(f"{base}/{refund_line['id']}")).status_code == 200
+    # a variant with quantity 0: LineItemService.generate's missing-argument error
+    res = await admin.post(base, json={"variant_id": shop.shirt, "quantity": 0})
+    assert (res.status_code, res.json()["type"]) == (400, "invalid_data")
+    assert res.json()["message"] == (
+        "Unable to generate the line item because one or more required argument(s) are missing. "
+        "Ensure quantity, regionId, and variantId are passed"
+    )
 
     # a variant item: merged into the existing line, shipping methods dropped, discount recomputed
     res = await admin.post(base, json={"variant_id": shop.shirt, "quantity": 1})

@@ -117,8 +117,12 @@ async def test_get_order_fields_and_expand(admin: httpx.AsyncClient, db: Databas
 async def test_get_order_unknown_and_unauthenticated(
     admin: httpx.AsyncClient, client: httpx.AsyncClient, db: Database
 ) -> None:
-    res = await admin.get("/admin/orders/order_missing")
-    assert res.status_code == 404
+    # totals selected (the default, or named in `fields`): Medusa's retrieveLegacy words it
+    for query in ("", "?fields=id,total", "?expand=items"):
+        res = await admin.get(f"/admin/orders/order_missing{query}")
+        assert res.status_code == 404
+        assert res.json() == {"type": "not_found", "message": "Order with id: order_missing was not found"}
+    res = await admin.get("/admin/orders/order_missing?fields=id,email")
     assert res.json() == {"type": "not_found", "message": "Order with id order_missing was not found"}
     res = await admin.get("/admin/orders/order_missing?foo=1")
     assert res.status_code == 400
@@ -158,6 +162,24 @@ async def test_list_orders_filters(admin: httpx.AsyncClient, db: Database) -> No
     assert (with_totals["total"], with_totals["subtotal"]) == (5500, 4000)
     assert set(with_totals) >= {"id", "created_at", "items", "region"}
     assert "status" not in with_totals
+    # named totals go through decorateTotalsLegacy (checked against Medusa 1.20.11): only those,
+    # the items' totals for subtotal/total (with raw_discount_total: `fields` keeps it), their
+    # `refundable` only when named, and no shipping method totals
+    shirt = next(i for i in with_totals["items"] if i["title"] == "Shirt")
+    assert (shirt["subtotal"], shirt["raw_discount_total"]) == (3000, 0) and "refundable" not in shirt
+    assert "discount_total" not in with_totals and "total" not in with_totals["shipping_methods"][0]
+    listed = (await admin.get("/admin/orders?fields=id,tax_total,items.refundable")).json()["orders"][0]
+    shirt = next(i for i in listed["items"] if i["title"] == "Shirt")
+    assert shirt["refundable"] == 3300 and "subtotal" not in shirt
+    # fields naming no total: every total is decorated
+    listed = (await admin.get("/admin/orders?fields=id,email")).json()["orders"][0]
+    assert (listed["total"], listed["paid_total"], listed["email"]) == (5500, 5500, "ord-two@example.com")
+    shirt = next(i for i in listed["items"] if i["title"] == "Shirt")
+    assert (shirt["subtotal"], shirt["refundable"], shirt["raw_discount_total"]) == (3000, 3300, 0)
+    assert listed["shipping_methods"][0]["total"] == 1100
+    # with `fields`, the expanded relations only (no swaps/claims added)
+    listed = (await admin.get("/admin/orders?fields=id,email&expand=items")).json()["orders"][0]
+    assert "items" in listed and "swaps" not in listed and "claims" not in listed
     assert await ids("status[]=completed") == [second.order_id]
     assert await ids("status[]=pending&status[]=completed") == [second.order_id, first.order_id]
     assert await ids("payment_status[]=awaiting") == [second.order_id]
@@ -191,6 +213,15 @@ async def test_list_orders_bad_input(admin: httpx.AsyncClient, db: Database) -> 
     }
     res = await admin.get("/admin/orders?status=pending")
     assert res.json()["message"] == "status must be an array"
+    # the list's own enums (types/orders.ts), in their order, as Medusa 1.20.11 answers
+    res = await admin.get("/admin/orders?payment_status[]=bogus&fulfillment_status[]=bad")
+    assert res.json()["message"] == (
+        "each value in fulfillment_status must be one of the following values: not_fulfilled, "
+        "fulfilled, partially_fulfilled, shipped, partially_shipped, canceled, returned, "
+        "partially_returned, requires_action, each value in payment_status must be one of the "
+        "following values: captured, awaiting, not_paid, refunded, partially_refunded, canceled, "
+        "requires_action"
+    )
     res = await admin.get("/admin/orders?foo=1")
     assert (res.status_code, res.json()["message"]) == (400, "property foo should not exist")
 
@@ -266,6 +297,15 @@ async def test_update_order_refusals(admin: httpx.AsyncClient, db: Database) -> 
     assert res.json() == {"type": "invalid_data", "message": "Shipping country must be in the order region"}
     res = await admin.post(url, json={"email": "nope"})
     assert (res.status_code, res.json()["message"]) == (400, "email must be an email")
+    # null passes the optional check and reaches the NOT NULL column (Medusa 1.20.11)
+    res = await admin.post(url, json={"email": None})
+    assert (res.status_code, res.json()) == (
+        400,
+        {
+            "type": "invalid_data",
+            "message": "Can't insert null value in field email on insert in table order",
+        },
+    )
     res = await admin.post(url, json={"status": "completed"})
     assert (res.status_code, res.json()["message"]) == (400, "property status should not exist")
     res = await admin.post(url, json={"items": [{"title": "x", "unit_price": 1, "quantity": 1}]})

@@ -57,6 +57,19 @@ async def test_partial_fulfil_ship_fulfil_rest_ship(
         {"id": built.order_id, "fulfillment_id": first["id"], "no_notification": None}
     ]
 
+    # shipping it again: Medusa's save would orphan its tracking links (fulfillment_id NOT NULL)
+    for again in ({"tracking_numbers": ["T3"]}, {}):
+        res = await admin.post(f"{base}/shipment", json={"fulfillment_id": first["id"], **again})
+        assert (res.status_code, res.json()) == (
+            400,
+            {
+                "type": "invalid_data",
+                "message": "Can't insert null value in field fulfillment_id on insert in table tracking_link",
+            },
+        )
+    res = await admin.get(base)
+    assert _quantities(res.json()["order"]) == {"Shirt": (3, 1, 1), "Mug": (2, None, None)}
+
     # a shipped fulfillment cannot be canceled
     res = await admin.post(f"{base}/fulfillments/{first['id']}/cancel")
     assert res.status_code == 400

@@ -47,6 +47,11 @@ async def test_get_payment_fields_and_expand(admin: httpx.AsyncClient, db: Datab
     r = await admin.get(f"/admin/payments/{pid}", params={"expand": "order"})
     assert r.status_code == 200 and r.json()["payment"]["order"] is None
     assert set(r.json()["payment"]) == DEFAULT_KEYS | {"order"}
+    # the entity's other relations (Medusa 1.20.11): no swap here, the currency by its code
+    r = await admin.get(f"/admin/payments/{pid}", params={"expand": "swap,currency"})
+    assert r.status_code == 200, r.text
+    assert r.json()["payment"]["swap"] is None
+    assert r.json()["payment"]["currency"]["code"] == "eur"
     r = await admin.get(f"/admin/payments/{pid}", params={"expand": "bogus"})
     assert r.status_code == 500 and r.json()["type"] == "unknown_error"
     r = await admin.get(f"/admin/payments/{pid}", params={"foo": "1"})

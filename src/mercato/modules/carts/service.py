@@ -480,12 +480,22 @@ async def _customer(tx: AsyncSession, customer_id: str) -> Customer:
     return customer
 
 
-async def _delete_shipping_methods(tx: AsyncSession, method_ids: Sequence[str]) -> None:
+_TAXED_METHOD = (
+    select(ShippingMethodTaxLine.id)
+    .where(ShippingMethodTaxLine.shipping_method_id.in_(bindparam("ids", expanding=True)))
+    .limit(1)
+)
+
+
+async def delete_shipping_methods(tx: AsyncSession, method_ids: Sequence[str]) -> None:
     if not method_ids:
         return
-    await tx.execute(
-        delete(ShippingMethodTaxLine).where(ShippingMethodTaxLine.shipping_method_id.in_(method_ids))
-    )
+    # Only a placed order's methods have tax lines (written with the order), and they reference
+    # the methods without ON DELETE CASCADE. In Medusa that DELETE fails on the foreign key, and
+    # its error formatter, which expects an insert's "is not present" detail, answers 404
+    # not_found with the message "null": a completed cart's items and methods cannot change.
+    if (await tx.execute(_TAXED_METHOD, {"ids": list(method_ids)})).first() is not None:
+        raise not_found("null")
     await tx.execute(delete(ShippingMethod).where(ShippingMethod.id.in_(method_ids)))
 
 
@@ -831,7 +841,7 @@ async def add_or_update_lines(
     if cart.has_items:
         await raw.update_where(tx, table, {"cart_id": cart_id}, {"has_shipping": False})
     if cart.has_methods:
-        await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+        await delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
     if cart.has_discounts:
         await refresh_adjustments(tx, cart_id)
     elif cart.has_discount_adjustments:
@@ -887,7 +897,7 @@ async def update_line_item(
         pricing = await _variant_price(tx, variant.id, quantity, cart.region_id, cart.customer_id)
         if pricing.get("calculated_price") is not None:
             item.unit_price = pricing["calculated_price"]
-    await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+    await delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
     item.quantity = quantity
     item.metadata_ = metadata or {}
     await tx.flush()
@@ -900,7 +910,7 @@ async def remove_line_item(tx: AsyncSession, cart_id: str, line_id: str) -> None
     """CartService.removeLineItem: an id that is not in the cart changes nothing."""
     cart = await _cart_row(tx, cart_id, {"items": {}}, lock=True)
     if any(i.id == line_id for i in cart.items):  # type: ignore[attr-defined]
-        await _delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
+        await delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
         await tx.execute(update(LineItem).where(LineItem.cart_id == cart_id).values(has_shipping=False))
         await _delete_items(tx, [line_id])
         await refresh_adjustments(tx, cart_id, reload=False)
@@ -1110,7 +1120,7 @@ async def _set_region(tx: AsyncSession, cart: Any, region_id: str, country_code:
             tx.add(address)
             await tx.flush()
             cart.shipping_address_id = address.id
-    await _delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
+    await delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
     if cart.discounts:
         from mercato.modules.discounts.models import t_discount_regions
 
@@ -1257,6 +1267,9 @@ async def update_cart(
         customer = await guest_customer(tx, data.email)
         cart.customer_id = customer.id
         cart.email = customer.email
+    elif "email" in fields:
+        # `email: null` is defined for Medusa's isDefined, and validateEmail(null) refuses it
+        raise invalid_data("The email is not valid")
     if data.customer_id is not None or data.region_id is not None:
         await _reprice_items(tx, cart, data.region_id or cart.region_id, data.customer_id or cart.customer_id)
         # autoflush writes the customer change before the reload
@@ -1339,7 +1352,7 @@ async def _drop_items_outside_channel(tx: AsyncSession, cart: Any, channel_id: s
     drop = [item_id for item_id, product_id in product_of.items() if product_id not in keep]
     if not drop:
         return
-    await _delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
+    await delete_shipping_methods(tx, [m.id for m in cart.shipping_methods])
     await tx.execute(update(LineItem).where(LineItem.cart_id == cart.id).values(has_shipping=False))
     await _delete_items(tx, drop)
     await refresh_adjustments(tx, cart.id)
@@ -1465,7 +1478,7 @@ async def add_shipping_method(
     price = custom[1] if custom is not None else (option.amount or 0)
     methods = cart["shipping_methods"]
     same_profile = [m["id"] for m in methods if m["shipping_option"]["profile_id"] == option.profile_id]
-    await _delete_shipping_methods(tx, same_profile)
+    await delete_shipping_methods(tx, same_profile)
     # the writes below go out with the next statement (the COMMIT, when nothing else changes)
     method = {
         "id": generate_id(ShippingMethod.__id_prefix__ or "sm"),

@@ -547,6 +547,12 @@ async def create_line_item(
     if cart is None:
         raise not_found(f"Cart with {draft.cart_id} was not found")
     if data.variant_id:
+        if not data.quantity:
+            # LineItemService.generate's check of its arguments (a quantity of 0 is missing)
+            raise invalid_data(
+                "Unable to generate the line item because one or more required argument(s) are missing. "
+                "Ensure quantity, regionId, and variantId are passed"
+            )
         lines = await _generate_priced_lines(
             tx,
             [
@@ -568,6 +574,9 @@ async def create_line_item(
             data.quantity,
             data.metadata if data.metadata is not None else {},
         )
+        # this route takes the price as given (`unit_price || 0`): only creating the draft
+        # turns a negative price into 0
+        line["unit_price"] = data.unit_price or 0
         await _insert_line(tx, line, cart.id)
     return draft
 
@@ -598,7 +607,7 @@ async def update_line_item(
         raise MedusaError(
             "not_allowed", "Inventory doesn't cover the desired quantity", carts.INSUFFICIENT_INVENTORY
         )
-    await carts._delete_shipping_methods(tx, await carts._cart_method_ids(tx, cart_id))
+    await carts.delete_shipping_methods(tx, await carts._cart_method_ids(tx, cart_id))
     if data.title is not None:
         item.title = data.title
     if data.unit_price is not None:

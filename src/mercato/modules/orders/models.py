@@ -648,6 +648,7 @@ def _payments_relationships() -> None:
     from sqlalchemy.orm import relationship
 
     from mercato.modules.carts.models import Cart, PaymentSession
+    from mercato.modules.currencies.models import Currency
     from mercato.modules.regions.models import Region
 
     Payment.order = relationship(
@@ -661,6 +662,13 @@ def _payments_relationships() -> None:
         Cart,
         primaryjoin=Payment.cart_id == Cart.id,
         foreign_keys=[Payment.cart_id],
+        lazy="raise",
+        viewonly=True,
+    )
+    Payment.currency = relationship(
+        Currency,
+        primaryjoin=Payment.currency_code == Currency.code,
+        foreign_keys=[Payment.currency_code],
         lazy="raise",
         viewonly=True,
     )

@@ -45,6 +45,28 @@ PAYMENT_STATUS_VALUES = (
     "canceled",
     "requires_action",
 )
+# types/orders.ts declares its own enums for the admin list's filters, in another order than
+# the models' (the order its validation messages list them in)
+_LIST_FULFILLMENT_STATUSES = (
+    "not_fulfilled",
+    "fulfilled",
+    "partially_fulfilled",
+    "shipped",
+    "partially_shipped",
+    "canceled",
+    "returned",
+    "partially_returned",
+    "requires_action",
+)
+_LIST_PAYMENT_STATUSES = (
+    "captured",
+    "awaiting",
+    "not_paid",
+    "refunded",
+    "partially_refunded",
+    "canceled",
+    "requires_action",
+)
 
 _OPT_STRING = Prop((is_string,), optional=True)
 _DATES = Prop(optional=True, nested=DATE_OPERATOR)
@@ -66,8 +88,8 @@ class AdminGetOrdersParams(Validated):
         "q": _OPT_STRING,
         "id": _OPT_STRING,
         "status": Prop((each(is_enum(ORDER_STATUS_VALUES)), is_array), optional=True),
-        "fulfillment_status": Prop((each(is_enum(FULFILLMENT_STATUS_VALUES)), is_array), optional=True),
-        "payment_status": Prop((each(is_enum(PAYMENT_STATUS_VALUES)), is_array), optional=True),
+        "fulfillment_status": Prop((each(is_enum(_LIST_FULFILLMENT_STATUSES)), is_array), optional=True),
+        "payment_status": Prop((each(is_enum(_LIST_PAYMENT_STATUSES)), is_array), optional=True),
         "display_id": _OPT_STRING,
         "cart_id": _OPT_STRING,
         "customer_id": _OPT_STRING,

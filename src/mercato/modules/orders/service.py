@@ -45,6 +45,7 @@ from mercato.modules.orders.schemas import (
     AdminPostOrdersOrderShippingMethodsReq,
     OrderFindParams,
 )
+from mercato.modules.products.inventory import release_stock
 from mercato.pricing import inputs
 from mercato.pricing import totals as T
 from mercato.providers.fulfillment import get_fulfillment_provider
@@ -149,6 +150,11 @@ class View:
     # items also carry `raw_discount_total` (decorateTotals sets it on every item; the admin order
     # routes' cleanResponseData strips it, cart completion's answer keeps it)
     item_raw_discount: bool = False
+    # a list whose `fields` name totals goes through decorateTotalsLegacy, which computes only
+    # those: the items' totals with `subtotal` or `total`, their `refundable` with
+    # `items.refundable`, and no shipping method's totals
+    item_refundable: bool = True
+    method_totals: bool = True
 
 
 def _clean_relation(path: str) -> str:
@@ -156,8 +162,12 @@ def _clean_relation(path: str) -> str:
     return head if head in _NESTED_ONLY_TOP else path
 
 
+# transformQueryForTotals, when the selected fields hold a total (the default ones do): the
+# gift card of each gift card transaction comes along
+_WITH_GIFT_CARDS = relation_tree(["gift_card_transactions.gift_card"])
+
 DEFAULT_VIEW = View(
-    merge_trees(relation_tree(DEFAULT_RELATIONS), relation_tree(TOTALS_RELATIONS)),
+    merge_trees(relation_tree(DEFAULT_RELATIONS), relation_tree(TOTALS_RELATIONS), _WITH_GIFT_CARDS),
     None,
     frozenset(TOTAL_FIELDS),
 )
@@ -182,19 +192,51 @@ def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool 
         shown = frozenset({r.split(".", 1)[0] for r in relations} | {"items", "swaps", "claims"})
     tree = merge_trees(relation_tree(relations), relation_tree(TOTALS_RELATIONS))
     fields: frozenset[str] | None = None
+    refundable = method_totals = line_totals = True
     if p.fields is not None:
         chosen = {f.strip() for f in p.fields.split(",") if f.strip()}
-        if is_list:
-            # a list decorates only the totals it selects; retrieveWithTotals always all of them
-            totals = frozenset(chosen & set(TOTAL_FIELDS))
+        named = frozenset(chosen & set(TOTAL_FIELDS))
+        if is_list and named:
+            # a list decorates only the totals it selects (see View); selecting none, like
+            # retrieveWithTotals, decorates them all
+            totals, method_totals = named, False
+            line_totals = bool(named & {"subtotal", "total"})
+            refundable = "items.refundable" in chosen
+        if named:
+            tree = merge_trees(tree, _WITH_GIFT_CARDS)
+        else:
+            # getTotalsRelations alone loads the items' variants without their product (only
+            # transformQueryForTotals adds items.variant.product.profiles)
+            variant = dict(tree["items"]["variant"])
+            variant.pop("product", None)
+            tree = {**tree, "items": {**tree["items"], "variant": variant}}
         fields = frozenset({c for c in chosen if "." not in c and c not in TOTAL_FIELDS} | {"id"})
         if is_list:
             fields = fields | {"created_at"}
-    elif is_list:
-        totals = frozenset()
+        if p.expand is not None:
+            # cleanResponseData keeps only the fields and the expanded relations
+            shown = frozenset(r.split(".", 1)[0] for r in relations)
+    else:
+        tree = merge_trees(tree, _WITH_GIFT_CARDS)
+        if is_list:
+            totals = frozenset()
+    # cleanResponseData: with `fields` it picks them (and the totals) from the decorated order,
+    # whose items keep `raw_discount_total` unless an item field is named; without, it strips it
+    raw_discount = p.fields is not None and not any(
+        f.strip().startswith("items.") for f in p.fields.split(",")
+    )
     # unknown relation names are Medusa's 400
     load_options(Order, tree)
-    return View(tree, fields, totals, shown, line_totals=not (is_list and not totals))
+    return View(
+        tree,
+        fields,
+        totals,
+        shown,
+        line_totals=line_totals and not (is_list and not totals),
+        item_raw_discount=raw_discount,
+        item_refundable=refundable,
+        method_totals=method_totals,
+    )
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -336,7 +378,8 @@ def _present_item(item: dict[str, Any], sub: Tree, totals: T.Totals, view: View)
     out["quantity"] = item["quantity"] - (item["returned_quantity"] or 0)
     line = totals.items.get(item["id"])
     if line is not None:
-        out["refundable"] = line.refundable
+        if view.item_refundable:
+            out["refundable"] = line.refundable
         if view.line_totals:
             for key in _ITEM_TOTALS:
                 out[key] = getattr(line, key)
@@ -371,7 +414,7 @@ def render_order(
         value = order.get(name)
         if name == "items":
             out[name] = [_present_item(i, sub, totals, view) for i in value or ()]
-        elif name == "shipping_methods" and view.line_totals:
+        elif name == "shipping_methods" and view.line_totals and view.method_totals:
             out[name] = [_present_method(m, sub, totals) for m in value or ()]
         elif isinstance(value, list):
             out[name] = [_copy(v, sub) for v in value]
@@ -397,6 +440,11 @@ async def order_response(
     view = view_for(p)
     found = await load_trees(tx, Order, [order_id], view.tree)
     if not found:
+        chosen = set() if p is None or p.fields is None else {f.strip() for f in p.fields.split(",")}
+        if p is None or p.fields is None or chosen & set(TOTAL_FIELDS):
+            # selecting totals sends Medusa's retrieve through retrieveLegacy, whose message
+            # lists the selector as "key: value"
+            raise not_found(f"Order with id: {order_id} was not found")
         raise not_found(f"Order with id {order_id} was not found")
     return {"order": render_order(found[0], view, with_object=with_object)}
 
@@ -516,6 +564,13 @@ async def cancel_order(tx: AsyncSession, order_id: str) -> Order:
         if any(pending(r) for r in rows):
             raise not_allowed(f"All {kind} must be canceled before canceling an order")
     states.check("status", "cancel", order.status)
+    if order.status != "canceled":
+        # ProductVariantInventoryService.deleteReservationsByLineItem without an inventory
+        # module: each line's quantity goes back to its variant (managed inventory only).
+        # Medusa gives them back again at every repeated cancel; here only the first does.
+        for item in order.items:  # type: ignore[attr-defined]
+            if item.variant_id is not None:
+                await release_stock(tx, item.variant_id, item.quantity)
     for payment in order.payments:  # type: ignore[attr-defined]
         await cancel_payment(tx, payment.id)
     _set_status(order, "status", "cancel", "canceled")
@@ -689,6 +744,9 @@ async def update_order(tx: AsyncSession, order_id: str, data: AdminPostOrdersOrd
         tx.add(LineItem(**{**values, "order_id": order.id}))
     if data.email is not None:
         order.email = data.email
+    elif "email" in data.model_fields_set:
+        # Medusa assigns the null, and the NOT NULL column refuses it
+        raise invalid_data("Can't insert null value in field email on insert in table order")
     if data.region is not None:
         # Medusa assigns the text to the `region` relation, which saves region_id as null
         raise invalid_data("Can't insert null value in field region_id on insert in table order")
@@ -752,7 +810,8 @@ async def add_shipping_method(
     tx.add(method)
     replaced = [old.id for old, profile_id in existing if profile_id == option.profile_id]
     if replaced:
-        # the tax lines go with their method (no ON DELETE CASCADE in Medusa's schema)
+        # the tax lines go with their method. Deliberate: Medusa 1.20.11 deletes the method
+        # alone, fails on the tax lines' foreign key and answers 404 "null" (compatibility.md)
         await tx.execute(
             delete(ShippingMethodTaxLine).where(ShippingMethodTaxLine.shipping_method_id.in_(replaced))
         )
@@ -938,6 +997,12 @@ async def create_shipment(tx: AsyncSession, order_id: str, data: AdminPostOrders
         raise not_found("Could not find fulfillment")
     if fulfillment.canceled_at is not None:
         raise not_allowed("Fulfillment has been canceled")
+    linked = select(TrackingLink.id).where(TrackingLink.fulfillment_id == fulfillment.id).limit(1)
+    if (await tx.execute(linked)).first() is not None:
+        # Medusa saves the fulfillment with its new tracking links in place of the old ones,
+        # which TypeORM orphans by nulling their NOT NULL fulfillment_id: a second shipment of
+        # a fulfillment that has links fails with this (formatted not-null violation) error
+        raise invalid_data("Can't insert null value in field fulfillment_id on insert in table tracking_link")
     notify = data.no_notification if data.no_notification is not None else fulfillment.no_notification
     now = utcnow()
     fulfillment.shipped_at = now

@@ -29,7 +29,10 @@ from mercato.modules.store_customers.deps import OptionalCustomer
 admin = admin_router("Payments")
 store = public_router("/store", "Payment Collections")
 
-_PAYMENT_RELATIONS = ("order", "cart")
+# the Payment entity's relations; Mercato makes no swaps yet, so `swap` is always null
+_PAYMENT_RELATIONS = ("order", "cart", "currency", "swap")
+# these entities' afterLoad gives them their `object`
+_OBJECTS = {"order": "order", "cart": "cart"}
 
 
 def _fields(p: RetrieveParams, defaults: set[str] | tuple[str, ...]) -> tuple[set[str], list[str]]:
@@ -57,15 +60,20 @@ async def get_payment(
         raise MedusaError("unknown_error", "An unknown error occurred.")
     payment = await service.retrieve_payment(tx, payment_id)
     out = service.present_payment(payment, fields)
-    if relations:
-        tree = relation_tree(relations)
+    if "swap" in relations:
+        out["swap"] = None
+    tree = relation_tree([r for r in relations if r != "swap"])
+    if tree:
         loaded = (
             await tx.execute(
                 select(Payment).where(Payment.id == payment_id).options(*load_options(Payment, tree))
             )
         ).scalar_one()
         for name in tree:
-            out[name] = present(getattr(loaded, name))
+            shown = present(getattr(loaded, name))
+            if shown is not None and name in _OBJECTS:
+                shown = {"object": _OBJECTS[name], **shown}
+            out[name] = shown
     return ok({"payment": out})
 
 
