@@ -78,6 +78,11 @@ def is_boolean(name: str, value: Any) -> str | None:
     return None if isinstance(value, bool) else f"{name} must be a boolean value"
 
 
+def is_boolean_string(name: str, value: Any) -> str | None:
+    """class-validator's IsBooleanString: "true", "false", "1" or "0"."""
+    return None if value in ("true", "false", "1", "0") else f"{name} must be a boolean string"
+
+
 def is_object(name: str, value: Any) -> str | None:
     return None if isinstance(value, dict) else f"{name} must be an object"
 

@@ -212,6 +212,15 @@ async def test_create_refusals(admin: httpx.AsyncClient) -> None:
     }
     res = await post({"code": "f", "rule": rule, "regions": ["reg_nope"]})
     assert (res.status_code, res.json()["message"]) == (404, "Region with reg_nope was not found")
+    # an explicit null reaches the NOT NULL column (Medusa 1.20.11)
+    res = await post({"code": "f", "rule": rule, "regions": [eu], "starts_at": None})
+    assert (res.status_code, res.json()) == (
+        400,
+        {
+            "type": "invalid_data",
+            "message": "Can't insert null value in field starts_at on insert in table discount",
+        },
+    )
 
 
 # ---- read --------------------------------------------------------------------------------------
@@ -243,6 +252,15 @@ async def test_get_by_id_and_code(admin: httpx.AsyncClient) -> None:
         "code": "SUMMER10",
         "regions": created["regions"],
     }
+    # any relation of the entity, nested ones too (the route names no allowed relations)
+    res = await admin.get(
+        f"/admin/discounts/{created['id']}?expand=rule,rule.conditions,rule.conditions.products,regions.countries"
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["discount"]["rule"]["conditions"] == []
+    assert isinstance(res.json()["discount"]["regions"][0]["countries"], list)
+    res = await admin.get(f"/admin/discounts/{created['id']}?expand=rule.nope")
+    assert (res.status_code, res.json()["message"]) == (400, "Requested fields [rule.nope] are not valid")
 
 
 async def test_list_filters(admin: httpx.AsyncClient) -> None:

@@ -102,6 +102,11 @@ async def test_filters_fields_and_expand(admin: httpx.AsyncClient, client: httpx
         "created_at": first["created_at"],
         "title": "Alpha",
     }
+    # `fields` without `expand`: the default relations stay in the answer (Medusa 1.20.11)
+    res = await client.get("/store/products", params={"fields": "title", "order": "title"})
+    listed = res.json()["products"][0]
+    assert {"variants", "options", "images", "tags", "collection", "type"} <= set(listed)
+    assert "handle" not in listed and listed["title"] == "Alpha"
 
 
 async def test_publishable_key_scoping(admin: httpx.AsyncClient, client: httpx.AsyncClient) -> None:

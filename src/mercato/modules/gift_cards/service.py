@@ -31,6 +31,21 @@ CREATED = "gift_card.created"
 ADMIN_TREE = relation_tree(["order", "region"])
 # api/routes/store/gift-cards/index.ts: defaultStoreGiftCardFields / Relations
 STORE_FIELDS = {"id", "code", "value", "balance"}
+# defaultAdminGiftCardFields: `order_id` is not among them (the `order` relation is)
+ADMIN_FIELDS = {
+    "id",
+    "code",
+    "value",
+    "balance",
+    "region_id",
+    "is_disabled",
+    "ends_at",
+    "tax_rate",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "metadata",
+}
 STORE_TREE = relation_tree(["region"])
 
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
@@ -110,7 +125,7 @@ async def list_gift_cards(
 
 
 def present_gift_card(
-    card: GiftCard, tree: Tree = ADMIN_TREE, fields: set[str] | None = None
+    card: GiftCard, tree: Tree = ADMIN_TREE, fields: set[str] | None = ADMIN_FIELDS
 ) -> dict[str, Any]:
     out = present(card, tree, fields)
     assert out is not None

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from mercato.core.validation import Prop, Validated, is_int, is_string, js_number
-
-
-def is_boolean_string(name: str, value: Any) -> str | None:
-    """class-validator's IsBooleanString: "true", "false", "1" or "0"."""
-    return None if value in ("true", "false", "1", "0") else f"{name} must be a boolean string"
-
+from mercato.core.validation import Prop, Validated, is_boolean_string, is_int, is_string, js_number
 
 _INT = Prop((is_int,), optional=True, convert=js_number)
 _STRING = Prop((is_string,), optional=True)

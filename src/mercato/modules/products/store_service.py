@@ -114,7 +114,10 @@ def store_selection(expand: str | None, fields: str | None, *, is_list: bool) ->
         expand_value, plain_fields, STORE_RELATIONS, STORE_FIELDS, is_list=is_list, default_fields=None
     )
     if fields is not None:
-        keep = set(selection.fields or ()) | set(wanted_fields) | set(wanted_relations)
+        # cleanResponseData keeps the fields and the expanded relations, or without `expand` the
+        # route's allowed relations (so the default ones stay)
+        shown = wanted_relations if expand is not None else ALLOWED_RELATIONS
+        keep = set(selection.fields or ()) | set(wanted_fields) | set(shown)
     else:
         keep = ALLOWED_FIELDS | ALLOWED_RELATIONS
     keep = {k.split(".", 1)[0] for k in keep}

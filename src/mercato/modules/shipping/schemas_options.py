@@ -16,6 +16,7 @@ from mercato.core.validation import (
     apply_rules,
     is_array,
     is_boolean,
+    is_boolean_string,
     is_non_negative_integer,
     is_number,
     is_object,
@@ -189,10 +190,6 @@ class AdminGetShippingOptionsParams(Validated):
         if nulls:
             out["null_filters"] = tuple(nulls)
         return out
-
-
-def is_boolean_string(name: str, value: Any) -> str | None:
-    return None if value in ("true", "false") else f"{name} must be a boolean string"
 
 
 class StoreGetShippingOptionsParams(Validated):
