@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
-    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from mercato.db.base import Base
 from mercato.db.enums import CartTypeEnum, PaymentSessionStatusEnum, enum_values
-from mercato.db.types import JSONB
+from mercato.db.types import JSONB, ExactNumeric
 
 
 class Cart(Base):
@@ -324,7 +323,7 @@ class LineItemAdjustment(Base):
     id: Mapped[str] = mapped_column(String, primary_key=True)
     item_id: Mapped[str] = mapped_column(String, nullable=False)
     description: Mapped[str] = mapped_column(String, nullable=False)
-    amount: Mapped[decimal.Decimal] = mapped_column(Numeric, nullable=False)
+    amount: Mapped[decimal.Decimal] = mapped_column(ExactNumeric, nullable=False)
     discount_id: Mapped[str | None] = mapped_column(String)
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
 
