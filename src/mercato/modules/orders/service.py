@@ -564,10 +564,11 @@ async def cancel_order(tx: AsyncSession, order_id: str) -> Order:
         if any(pending(r) for r in rows):
             raise not_allowed(f"All {kind} must be canceled before canceling an order")
     states.check("status", "cancel", order.status)
-    if order.status != "canceled":
+    if order.status != "canceled" and order.draft_order_id is None:
         # ProductVariantInventoryService.deleteReservationsByLineItem without an inventory
         # module: each line's quantity goes back to its variant (managed inventory only).
-        # Medusa gives them back again at every repeated cancel; here only the first does.
+        # Only what was taken goes back: Medusa repeats it at every repeated cancel, and gives
+        # back units a draft order's Mark Paid never took (it reserves nothing).
         for item in order.items:  # type: ignore[attr-defined]
             if item.variant_id is not None:
                 await release_stock(tx, item.variant_id, item.quantity)
