@@ -115,6 +115,11 @@ async def test_update_line_item(client: httpx.AsyncClient, shop: Shop) -> None:
     assert (got["items"][0]["quantity"], got["items"][0]["metadata"]) == (4, {"note": "x"})
     assert got["shipping_methods"] == []  # Medusa drops them when an item changes
     assert got["subtotal"] == 4000
+    # metadata merges into the line's (setMetadata), and is kept when the body has none
+    res = await client.post(url, json={"quantity": 3})
+    assert res.json()["cart"]["items"][0]["metadata"] == {"note": "x"}
+    res = await client.post(url, json={"quantity": 3, "metadata": {"y": 2, "note": ""}})
+    assert res.json()["cart"]["items"][0]["metadata"] == {"y": 2}
     res = await client.post(url, json={"quantity": 11})
     assert res.status_code == 400
     assert res.json() == {

@@ -211,6 +211,7 @@ async def test_list_searches_order_display_id(
     assert body["count"] == 1
     assert body["gift_cards"][0]["code"] == "ORDR-CARD-0000-0001"
     assert body["gift_cards"][0]["order"]["id"] == order_id
+    assert body["gift_cards"][0]["order"]["object"] == "order"  # the entity's afterLoad
     assert body["gift_cards"][0]["order"]["display_id"] == 987654
 
 

@@ -24,6 +24,7 @@ from mercato.core.clock import iso, utcnow
 from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
+from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, relation_tree
 from mercato.core.rows import load_relation, load_trees, row_dict, shape
 from mercato.db import raw
@@ -899,7 +900,9 @@ async def update_line_item(
             item.unit_price = pricing["calculated_price"]
     await delete_shipping_methods(tx, await _cart_method_ids(tx, cart_id))
     item.quantity = quantity
-    item.metadata_ = metadata or {}
+    # LineItemService.update merges into the line's metadata (setMetadata: "" removes a key);
+    # a body without metadata leaves it as it was
+    item.metadata_ = merge_metadata(item.metadata_, metadata or {})
     await tx.flush()
     await refresh_adjustments(tx, cart_id, reload=False)
     _updated(tx, cart_id)

@@ -134,6 +134,9 @@ def present_gift_card(
     region = out.get("region")
     if isinstance(region, dict) and "tax_rate" in region:
         region["tax_rate"] = _float4(region["tax_rate"])
+    if isinstance(out.get("order"), dict):
+        # the Order entity's afterLoad gives it its `object`
+        out["order"] = {"object": "order", **out["order"]}
     return out
 
 
