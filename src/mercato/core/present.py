@@ -20,6 +20,16 @@ from mercato.core.errors import invalid_data
 
 Tree = dict[str, "Tree"]
 
+# Medusa's entities whose afterLoad gives them an `object` property
+OBJECT_ENTITIES = frozenset({"cart", "order"})
+
+
+def with_object(out: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """A Cart or Order as Medusa prints it: `object` first (its entity's afterLoad)."""
+    if out is None:
+        return None
+    return {"object": name, **out}
+
 
 def relation_tree(paths: Iterable[str]) -> Tree:
     tree: Tree = {}

@@ -21,7 +21,7 @@ from mercato.core.errors import MedusaError, duplicate, invalid_data, not_allowe
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.present import Tree, load_options, present, relation_tree, with_object
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
 from mercato.core.rows import assign, load_trees
 from mercato.db import raw
@@ -111,13 +111,6 @@ def _open(draft: DraftOrder) -> None:
         raise not_allowed(OPEN_ONLY)
 
 
-def _object(out: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
-    """Medusa's Cart and Order entities carry an `object` property."""
-    if out is None:
-        return None
-    return {"object": name, **out}
-
-
 def _present_tree(value: Any, name: str, sub: Tree) -> Any:
     if isinstance(value, list | tuple):
         return [_present_tree(v, name, sub) for v in value]
@@ -128,7 +121,7 @@ def _present_tree(value: Any, name: str, sub: Tree) -> Any:
     for child, child_sub in sub.items():
         out[child] = _present_tree(getattr(value, child), child, child_sub)
     if name in ("cart", "order"):
-        out = _object(out, name) or out
+        out = with_object(out, name) or out
     return out
 
 
@@ -201,7 +194,7 @@ async def draft_response(
         out = present_draft(draft, {}, fields)
     if "order" in tree:
         order = await tx.get(Order, draft.order_id) if draft.order_id else None
-        out["order"] = _object(present(order), "order")
+        out["order"] = with_object(present(order), "order")
     out["cart"] = await draft_cart_json(tx, draft.cart_id, view) if draft.cart_id else None
     return {"draft_order": out}
 

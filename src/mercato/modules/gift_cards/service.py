@@ -13,7 +13,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.present import Tree, load_options, present, relation_tree, with_object
 from mercato.core.query import apply_order, apply_page, count_rows
 from mercato.modules.gift_cards.models import GiftCard, GiftCardTransaction
 from mercato.modules.gift_cards.schemas import (
@@ -135,8 +135,7 @@ def present_gift_card(
     if isinstance(region, dict) and "tax_rate" in region:
         region["tax_rate"] = _float4(region["tax_rate"])
     if isinstance(out.get("order"), dict):
-        # the Order entity's afterLoad gives it its `object`
-        out["order"] = {"object": "order", **out["order"]}
+        out["order"] = with_object(out["order"], "order")
     return out
 
 

@@ -157,6 +157,19 @@ class View:
     method_totals: bool = True
 
 
+def _chosen(p: OrderFindParams | AdminGetOrdersParams | None) -> set[str] | None:
+    """The names in `fields`, or None without it."""
+    if p is None or p.fields is None:
+        return None
+    return {f.strip() for f in p.fields.split(",") if f.strip()}
+
+
+def _selects_totals(chosen: set[str] | None) -> bool:
+    """Whether the selection holds a total (no `fields`: the defaults, which do), which sends
+    Medusa's retrieve through transformQueryForTotals."""
+    return chosen is None or bool(chosen & set(TOTAL_FIELDS))
+
+
 def _clean_relation(path: str) -> str:
     head = path.split(".", 1)[0]
     return head if head in _NESTED_ONLY_TOP else path
@@ -193,8 +206,16 @@ def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool 
     tree = merge_trees(relation_tree(relations), relation_tree(TOTALS_RELATIONS))
     fields: frozenset[str] | None = None
     refundable = method_totals = line_totals = True
-    if p.fields is not None:
-        chosen = {f.strip() for f in p.fields.split(",") if f.strip()}
+    chosen = _chosen(p)
+    if _selects_totals(chosen):
+        tree = merge_trees(tree, _WITH_GIFT_CARDS)
+    else:
+        # getTotalsRelations alone loads the items' variants without their product (only
+        # transformQueryForTotals adds items.variant.product.profiles)
+        variant = dict(tree["items"]["variant"])
+        variant.pop("product", None)
+        tree = {**tree, "items": {**tree["items"], "variant": variant}}
+    if chosen is not None:
         named = frozenset(chosen & set(TOTAL_FIELDS))
         if is_list and named:
             # a list decorates only the totals it selects (see View); selecting none, like
@@ -202,29 +223,17 @@ def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool 
             totals, method_totals = named, False
             line_totals = bool(named & {"subtotal", "total"})
             refundable = "items.refundable" in chosen
-        if named:
-            tree = merge_trees(tree, _WITH_GIFT_CARDS)
-        else:
-            # getTotalsRelations alone loads the items' variants without their product (only
-            # transformQueryForTotals adds items.variant.product.profiles)
-            variant = dict(tree["items"]["variant"])
-            variant.pop("product", None)
-            tree = {**tree, "items": {**tree["items"], "variant": variant}}
         fields = frozenset({c for c in chosen if "." not in c and c not in TOTAL_FIELDS} | {"id"})
         if is_list:
             fields = fields | {"created_at"}
         if p.expand is not None:
             # cleanResponseData keeps only the fields and the expanded relations
             shown = frozenset(r.split(".", 1)[0] for r in relations)
-    else:
-        tree = merge_trees(tree, _WITH_GIFT_CARDS)
-        if is_list:
-            totals = frozenset()
+    elif is_list:
+        totals = frozenset()
     # cleanResponseData: with `fields` it picks them (and the totals) from the decorated order,
     # whose items keep `raw_discount_total` unless an item field is named; without, it strips it
-    raw_discount = p.fields is not None and not any(
-        f.strip().startswith("items.") for f in p.fields.split(",")
-    )
+    raw_discount = chosen is not None and not any(f.startswith("items.") for f in chosen)
     # unknown relation names are Medusa's 400
     load_options(Order, tree)
     return View(
@@ -440,8 +449,7 @@ async def order_response(
     view = view_for(p)
     found = await load_trees(tx, Order, [order_id], view.tree)
     if not found:
-        chosen = set() if p is None or p.fields is None else {f.strip() for f in p.fields.split(",")}
-        if p is None or p.fields is None or chosen & set(TOTAL_FIELDS):
+        if _selects_totals(_chosen(p)):
             # selecting totals sends Medusa's retrieve through retrieveLegacy, whose message
             # lists the selector as "key: value"
             raise not_found(f"Order with id: {order_id} was not found")

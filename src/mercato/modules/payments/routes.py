@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mercato.core.errors import MedusaError
 from mercato.core.http import Tx, ok
-from mercato.core.present import Tree, load_options, present, relation_tree
+from mercato.core.present import OBJECT_ENTITIES, Tree, load_options, present, relation_tree, with_object
 from mercato.core.query import RetrieveParams, params
 from mercato.core.routing import admin_router, public_router
 from mercato.core.validation import body_or_empty
@@ -31,8 +31,6 @@ store = public_router("/store", "Payment Collections")
 
 # the Payment entity's relations; Mercato makes no swaps yet, so `swap` is always null
 _PAYMENT_RELATIONS = ("order", "cart", "currency", "swap")
-# these entities' afterLoad gives them their `object`
-_OBJECTS = {"order": "order", "cart": "cart"}
 
 
 def _fields(p: RetrieveParams, defaults: set[str] | tuple[str, ...]) -> tuple[set[str], list[str]]:
@@ -71,9 +69,7 @@ async def get_payment(
         ).scalar_one()
         for name in tree:
             shown = present(getattr(loaded, name))
-            if shown is not None and name in _OBJECTS:
-                shown = {"object": _OBJECTS[name], **shown}
-            out[name] = shown
+            out[name] = with_object(shown, name) if name in OBJECT_ENTITIES else shown
     return ok({"payment": out})
 
 
