@@ -199,9 +199,11 @@ async def test_empty_cart(client: httpx.AsyncClient, shop: Shop, db: Database) -
     assert after["payment_authorized_at"] is None
 
 
-async def test_insufficient_inventory_is_409_and_changes_nothing(
+async def test_insufficient_inventory_is_409_and_leaves_a_canceled_payment(
     client: httpx.AsyncClient, shop: Shop, db: Database, admin: httpx.AsyncClient
 ) -> None:
+    # Medusa commits the authorization (a recovery point) before it checks the stock: after the
+    # refusal the session stays authorized and the cart keeps the payment, canceled
     cid = await ready_cart(client, shop.excl, "de", shop.last)
     res = await admin.post(
         f"/admin/products/{shop.product}/variants/{shop.last}", json={"inventory_quantity": 0}
@@ -219,21 +221,32 @@ async def test_insufficient_inventory_is_409_and_changes_nothing(
         ]
     }
     assert await count(db, Order) == 0
-    assert await count(db, Payment) == 0
     cart = await ok(await client.get(f"/store/carts/{cid}"), "cart")
     assert cart["completed_at"] is None
     assert cart["payment_authorized_at"] is None
+    payment = cart["payment"]
+    assert cart["payment_id"] == payment["id"]
+    assert payment["canceled_at"] is not None
+    assert payment["order_id"] is None and payment["cart_id"] == cid
+    assert payment["data"] == {"status": "canceled"}
     [session] = cart["payment_sessions"]
-    assert session["status"] == "pending" and session["is_selected"] is True
+    assert session["status"] == "authorized" and session["is_selected"] is True
+    assert session["payment_authorized_at"] is not None
+    assert cart["payment_session"]["status"] == "authorized"
     assert all(not i["tax_lines"] or i["tax_lines"][0].get("id") is None for i in cart["items"])
-    # restocked: the same cart completes
+    # restocked: the same cart completes with a new payment; the canceled one stays the cart's
     res = await admin.post(
         f"/admin/products/{shop.product}/variants/{shop.last}", json={"inventory_quantity": 1}
     )
     assert res.status_code == 200, res.text
     res = await client.post(f"/store/carts/{cid}/complete")
     assert res.status_code == 200, res.text
+    order = res.json()["data"]
     assert res.json()["type"] == "order"
+    [placed] = order["payments"]
+    assert placed["id"] != payment["id"] and placed["canceled_at"] is None
+    assert await count(db, Payment, Payment.cart_id == cid) == 2
+    assert await count(db, Payment, Payment.cart_id == cid, Payment.canceled_at.is_(None)) == 1
 
 
 async def test_key_of_a_refusal_is_not_kept_but_409_is(

@@ -73,13 +73,17 @@ async def test_ten_shoppers_for_the_last_unit(
     }
     assert all(a.json() == refusal for a in answers if a.status_code == 409)
     assert await orders_count(db) == 1
-    assert await scalar(db, select(func.count()).select_from(Payment)) == 1
+    # one live payment; each refused cart keeps its own, canceled (as Medusa leaves it)
+    assert await scalar(db, select(func.count()).select_from(Payment)) == 10
+    live = select(func.count()).select_from(Payment).where(Payment.canceled_at.is_(None))
+    assert await scalar(db, live) == 1
     stock = await scalar(db, select(ProductVariant.inventory_quantity).where(ProductVariant.id == shop.last))
     assert stock == 0
-    # the refused carts are untouched: not completed, no payment
+    # the refused carts are not completed and their payment is canceled
     loser = next(c for c, a in zip(carts, answers, strict=True) if a.status_code == 409)
     cart = await ok(await client.get(f"/store/carts/{loser}"), "cart")
-    assert cart["completed_at"] is None and cart["payment_id"] is None
+    assert cart["completed_at"] is None and cart["payment_authorized_at"] is None
+    assert cart["payment"]["canceled_at"] is not None
 
 
 async def test_discount_usage_limit_under_a_race(

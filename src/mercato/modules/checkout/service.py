@@ -221,16 +221,50 @@ async def authorize_cart_payment(
     return await _authorize(tx, view, context or {})
 
 
-async def _cancel_at_provider(payment: tuple[str, dict[str, Any]] | None) -> None:
-    """A payment authorized in a completion that did not happen: the provider releases it (its
-    row was rolled back with the rest). Best effort: the refusal the shopper gets is the news."""
+async def _cancel_at_provider(payment: tuple[str, dict[str, Any]] | None) -> Any:
+    """A payment authorized in a completion that did not happen: the provider releases it.
+    Best effort (the refusal the shopper gets is the news): the provider's answer, or None."""
     if payment is None:
-        return
+        return None
     provider_id, data = payment
     try:
-        await call_provider(provider_for(provider_id).cancel_payment(data))
+        return await call_provider(provider_for(provider_id).cancel_payment(data))
     except Exception:
         log.exception("could not cancel the %s payment of a failed cart completion", provider_id)
+        return None
+
+
+async def _keep_refused_payment(tx: AsyncSession, view: CartView, session: PaymentSession | None) -> None:
+    """After a stock refusal, what Medusa's completion leaves: its authorization was committed
+    (a recovery point) before the stock was checked, so the session stays authorized and the
+    payment made from it stays on the cart, canceled at the provider (`canceled_at` set), while
+    the cart's `payment_authorized_at` is cleared. A later completion authorizes again and makes a
+    new payment; the canceled one stays with the cart (UniquePaymentActive ignores it)."""
+    payment = view.payment
+    if payment is None or session is None:
+        return  # nothing was authorized (or the total was zero: Medusa clears what it set)
+    row = raw.committed(payment)
+    answer = await _cancel_at_provider((row["provider_id"], dict(row["data"] or {})))
+    data = answer if answer is not None else row["data"]
+    now = utcnow()
+    await raw.update_entity(
+        tx,
+        session,
+        {
+            "status": session.status,
+            "data": session.data,
+            "payment_authorized_at": session.payment_authorized_at,
+            "updated_at": now,
+        },
+        later=True,
+    )
+    await raw.insert_entity(
+        tx,
+        Payment,
+        {**row, "data": data, "canceled_at": now, "order_id": None, "created_at": now, "updated_at": now},
+        later=True,
+    )
+    await _set_cart(tx, view.cart, payment_id=row["id"], payment_authorized_at=None, updated_at=now)
 
 
 # ---- the order -----------------------------------------------------------------------------------
@@ -825,6 +859,7 @@ class Completion:
 async def _complete(tx: AsyncSession, locked: LockedCart, context: dict[str, Any]) -> Completion:
     cart_id = locked.id
     authorized: tuple[str, dict[str, Any]] | None = None
+    session: PaymentSession | None = None
     staged = staged_mark(tx)
     # read before the savepoint (it writes nothing): the SAVEPOINT then goes out with the
     # authorization's writes instead of on a round trip of its own before this read
@@ -871,7 +906,7 @@ async def _complete(tx: AsyncSession, locked: LockedCart, context: dict[str, Any
     except InsufficientInventory as err:
         await savepoint.rollback()
         discard_staged(tx, staged)
-        await _cancel_at_provider(authorized)
+        await _keep_refused_payment(tx, view, session)
         errors = [{"message": e.message, "type": e.type, "code": e.code} for e in err.errors]
         return Completion(409, {"errors": errors})
     except BaseException:
