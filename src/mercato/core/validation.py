@@ -20,6 +20,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from mercato.core import jsdate
 from mercato.core.errors import invalid_data, validation_message
 
 MISSING: Any = object()
@@ -251,24 +252,16 @@ def is_non_negative_integer_text(name: str, value: Any) -> str | None:
     return None
 
 
-def to_date(value: Any, *, zulu: bool = True) -> Any:
-    """utils/validators/date-transform.ts: a date string, otherwise seconds since the epoch.
-
-    `zulu=False` hands the text to Python's fromisoformat as it is, without first reading every
-    "Z" as "+00:00" (so a date-only "2020-01-01Z", which Medusa accepts, is refused)."""
-    if isinstance(value, datetime.datetime):
+def to_date(value: Any) -> Any:
+    """utils/validators/date-transform.ts: what `new Date(text)` makes of the text (core.jsdate:
+    ISO 8601, and JavaScript's other forms such as `01-26-1990`), otherwise `Number(text)` as
+    seconds since the epoch; the text itself when neither is a date (is_date refuses it)."""
+    if isinstance(value, datetime.datetime) or not isinstance(value, str):
         return value
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    try:
-        parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00") if zulu else text)
-    except ValueError:
-        try:
-            return datetime.datetime.fromtimestamp(float(text), tz=datetime.UTC)
-        except (ValueError, OverflowError, OSError):
-            return value
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)
+    parsed = jsdate.parse(value)
+    if parsed is None:
+        parsed = jsdate.from_seconds(value)
+    return value if parsed is None else parsed
 
 
 def is_date(name: str, value: Any) -> str | None:

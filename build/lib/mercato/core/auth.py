@@ -1,0 +1,115 @@
+"""Credentials as Medusa's passport strategies read them: JWT bearer, express-session cookie, API token.
+
+Sessions live in the database (table `mercato_session`), so any API process can serve any cookie.
+The cookie is express-session's: `connect.sid=s:<sid>.<signature>` (cookie-signature, HMAC-SHA256).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import unquote
+
+import jwt
+from fastapi import Request, Response
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mercato.config import get_settings
+from mercato.core.clock import utcnow
+from mercato.modules.auth.models import LoginSession
+
+COOKIE_NAME = "connect.sid"
+
+
+def sign_token(payload: dict[str, Any], expires_in: datetime.timedelta = datetime.timedelta(hours=24)) -> str:
+    now = utcnow()
+    claims = {**payload, "iat": int(now.timestamp()), "exp": int((now + expires_in).timestamp())}
+    return jwt.encode(claims, get_settings().jwt_secret, algorithm="HS256")
+
+
+def read_token(token: str) -> dict[str, Any] | None:
+    try:
+        return jwt.decode(token, get_settings().jwt_secret, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+
+
+def bearer_claims(request: Request, domain: str) -> dict[str, Any] | None:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    claims = read_token(header[7:].strip())
+    if claims is None or claims.get("domain") != domain:
+        return None
+    return claims
+
+
+def _signature(value: str) -> str:
+    mac = hmac.new(get_settings().cookie_secret.encode(), value.encode(), hashlib.sha256).digest()
+    return base64.b64encode(mac).decode().rstrip("=")
+
+
+def cookie_session_id(request: Request) -> str | None:
+    raw = request.cookies.get(COOKIE_NAME)
+    if not raw:
+        return None
+    raw = unquote(raw)
+    if not raw.startswith("s:") or "." not in raw:
+        return None
+    sid, _, sig = raw[2:].rpartition(".")
+    return sid if hmac.compare_digest(sig, _signature(sid)) else None
+
+
+async def load_session(tx: AsyncSession, request: Request) -> LoginSession | None:
+    sid = cookie_session_id(request)
+    if sid is None:
+        return None
+    session = await tx.get(LoginSession, sid)
+    if session is None:
+        return None
+    expires = session.expires_at
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=datetime.UTC)
+    return session if expires > utcnow() else None
+
+
+async def start_session(tx: AsyncSession, response: Response, data: dict[str, Any], request: Request) -> None:
+    """Store `data` in the caller's session (reusing it when it exists) and set the cookie."""
+    ttl = get_settings().session_ttl
+    existing = await load_session(tx, request)
+    if existing is not None:
+        existing.data = {**existing.data, **data}
+        existing.expires_at = utcnow() + datetime.timedelta(seconds=ttl)
+        sid = existing.id
+    else:
+        sid = secrets.token_urlsafe(24)
+        tx.add(
+            LoginSession(
+                id=sid,
+                data=data,
+                expires_at=utcnow() + datetime.timedelta(seconds=ttl),
+                created_at=utcnow(),
+            )
+        )
+    await tx.flush()
+    response.set_cookie(
+        COOKIE_NAME, f"s:{sid}.{_signature(sid)}", max_age=ttl, httponly=True, path="/", samesite="lax"
+    )
+
+
+async def end_session(tx: AsyncSession, request: Request, keys: tuple[str, ...]) -> None:
+    """Forget the given keys of the caller's session; drop the session when nothing is left."""
+    session = await load_session(tx, request)
+    if session is None:
+        return
+    data = {k: v for k, v in session.data.items() if k not in keys}
+    if data:
+        session.data = data
+    else:
+        await tx.execute(delete(LoginSession).where(LoginSession.id == session.id))
+    await tx.flush()

@@ -1,0 +1,1 @@
+"""Payments: capture/refund of payments, payment collections, payment sessions (Medusa v1)."""
