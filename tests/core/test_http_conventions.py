@@ -95,3 +95,27 @@ async def test_unknown_route_is_express_not_found(admin: httpx.AsyncClient) -> N
     res = await admin.request("PUT", "/health")
     assert res.status_code == 404
     assert "Cannot PUT /health" in res.text
+
+
+async def test_unhandled_error_is_answered_not_raised_again() -> None:
+    # Starlette's ServerErrorMiddleware re-raises after its 500, and uvicorn then drops the
+    # keep-alive connection; AnswerUnhandled answers and ends the request there
+    from fastapi import FastAPI
+
+    from mercato.core.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        res = await c.get("/boom")
+    assert res.status_code == 500
+    assert res.json() == {
+        "code": "unknown_error",
+        "type": "unknown_error",
+        "message": "An unknown error occurred.",
+    }

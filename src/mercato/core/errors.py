@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -173,10 +174,43 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unknown(_: Request, exc: Exception) -> JSON:
-        import logging
+        return _unknown_error(exc)
 
-        logging.getLogger("mercato").exception("unhandled error", exc_info=exc)
-        return JSON(
-            {"code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."},
-            status_code=500,
-        )
+    app.add_middleware(AnswerUnhandled)
+
+
+def _unknown_error(exc: BaseException) -> JSON:
+    logging.getLogger("mercato").exception("unhandled error", exc_info=exc)
+    return JSON(
+        {"code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."},
+        status_code=500,
+    )
+
+
+class AnswerUnhandled:
+    """Answers an unhandled error with Medusa's 500 and keeps the connection. Starlette's
+    outermost ServerErrorMiddleware sends the `Exception` handler's answer and then raises the
+    error again, on which uvicorn closes the keep-alive connection without a `Connection:
+    close`: a client's next request on it then fails with a reset."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:
+                raise
+            await _unknown_error(exc)(scope, receive, send)

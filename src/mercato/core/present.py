@@ -106,13 +106,21 @@ def present(obj: Any, tree: Tree | None = None, fields: set[str] | None = None) 
     for name, sub in (tree or {}).items():
         value = getattr(obj, name)
         if isinstance(value, list | tuple):
-            out[name] = [present(v, sub) for v in value]
+            out[name] = [_related(v, sub) for v in value]
         else:
-            out[name] = present(value, sub)
+            out[name] = _related(value, sub)
     extra = getattr(obj, "__extra_json__", None)
     if extra:
         out.update(extra)
     return out
+
+
+def _related(obj: Any, tree: Tree) -> dict[str, Any] | None:
+    """A loaded relation: a cart or order carries its `object` wherever it is loaded (its
+    entity's afterLoad), e.g. a customer's orders."""
+    out = present(obj, tree)
+    name = getattr(type(obj), "__tablename__", None)
+    return with_object(out, name) if name in OBJECT_ENTITIES else out
 
 
 def present_many(rows: Iterable[Any], tree: Tree | None = None, fields: set[str] | None = None) -> list[Any]:

@@ -277,3 +277,17 @@ async def test_key_of_a_refusal_is_not_kept_but_409_is(
     # without the key the cart completes
     fresh = await client.post(f"/store/carts/{cid}/complete")
     assert fresh.status_code == 200, fresh.text
+
+
+async def test_complete_cart_alias_places_and_replays_the_order(
+    client: httpx.AsyncClient, shop: Shop
+) -> None:
+    cid = await ready_cart(client, shop.excl, "de", shop.shirt)
+    res = await client.post(f"/store/carts/{cid}/complete-cart")
+    assert res.status_code == 200, res.text
+    assert res.json()["type"] == "order"
+    order = res.json()["data"]
+    again = await client.post(f"/store/carts/{cid}/complete")
+    assert again.status_code == 200 and again.json()["data"]["id"] == order["id"]
+    missing = await client.post("/store/carts/cart_missing/complete-cart")
+    assert missing.status_code == 404

@@ -287,6 +287,19 @@ async def test_my_orders(client: httpx.AsyncClient, shop: Shop, shopper: Shopper
     assert only["total"] == 3600 and "refundable" not in only["items"][0]
 
 
+async def test_session_customer_lists_orders_with_bare_items(shop: Shop, shopper: Shopper) -> None:
+    # store/auth's defaultRelations: orders, orders.items (rows only), shipping_addresses
+    placed = await place(shopper.client, shop, email=shopper.email, quantity=2)
+    customer = (await ok(await shopper.client.get("/store/auth")))["customer"]
+    [order] = customer["orders"]
+    assert order["id"] == placed.order["id"] and order["object"] == "order"
+    assert "total" not in order and "shipping_methods" not in order
+    [item] = order["items"]
+    assert item["order_id"] == order["id"] and item["quantity"] == 2
+    assert "total" not in item and "tax_lines" not in item and "variant" not in item
+    assert customer["shipping_addresses"] == []
+
+
 async def test_my_orders_filters(shop: Shop, shopper: Shopper) -> None:
     placed = await place(shopper.client, shop, email=shopper.email)
     display_id = placed.order["display_id"]

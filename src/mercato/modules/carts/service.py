@@ -1090,7 +1090,8 @@ async def _set_address(
         raise invalid_data("Shipping country must be in the cart region")
     current_id = getattr(cart, column)
     if current_id:
-        await tx.execute(update(Address).where(Address.id == current_id).values(**values))
+        if values:  # `{}` changes nothing (Medusa saves the address as it was)
+            await tx.execute(update(Address).where(Address.id == current_id).values(**values))
     else:
         by_column = {("metadata" if k == "metadata_" else k): v for k, v in values.items()}
         setattr(cart, column, await insert_address(tx, by_column))

@@ -1,4 +1,4 @@
-"""POST /store/carts/{id}/complete (api/routes/store/carts/complete-cart.ts)."""
+"""POST /store/carts/{id}/complete and its alias /complete-cart (api/routes/store/carts/complete-cart.ts)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def _client_ip(request: Request) -> str | None:
 
 
 @store.post("/carts/{cart_id}/complete")
+# the older name Medusa 1.20 still routes to the same handler (its own tests complete through it)
+@store.post("/carts/{cart_id}/complete-cart")
 async def complete_cart(cart_id: str, request: Request, tx: Tx) -> Response:
     header_key = request.headers.get("idempotency-key") or ""
     key = header_key or idempotency.new_key()

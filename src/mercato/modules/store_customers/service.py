@@ -28,9 +28,8 @@ from mercato.modules.store_customers.schemas import (
     StorePostCustomersResetPasswordReq,
 )
 
-# api/routes/store/auth/index.ts defaultRelations is ["orders", "orders.items", "shipping_addresses"];
-# Order.items is not mapped yet, so the orders come without their items.
-AUTH_TREE: Tree = relation_tree(["orders", "shipping_addresses"])
+# api/routes/store/auth/index.ts defaultRelations (the items bare: no relations, no totals)
+AUTH_TREE: Tree = relation_tree(["orders", "orders.items", "shipping_addresses"])
 # api/routes/store/customers/index.ts defaultStoreCustomersRelations
 CUSTOMER_TREE: Tree = relation_tree(["shipping_addresses", "billing_address"])
 
