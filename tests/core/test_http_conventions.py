@@ -82,6 +82,28 @@ def test_qs_parses_brackets_arrays_and_repeats() -> None:
     }
 
 
+def test_qs_indexed_arrays_and_normalize_query() -> None:
+    # qs: indices make arrays (by index, gaps closed; above 20 an object key); normalizeQuery:
+    # an array of one string is split on commas, a plain string is not
+    assert parse_qs_pairs([("a[1]", "y"), ("a[0]", "x")]) == {"a": ["x", "y"]}
+    assert parse_qs_pairs([("a[3]", "x")]) == {"a": ["x"]}
+    assert parse_qs_pairs([("a[21]", "x")]) == {"a": {"21": "x"}}
+    assert parse_qs_pairs([("a[]", "x,y")]) == {"a": ["x", "y"]}
+    assert parse_qs_pairs([("a[0]", "x,y")]) == {"a": ["x", "y"]}
+    assert parse_qs_pairs([("a", "x,y")]) == {"a": "x,y"}
+    assert parse_qs_pairs([("a[]", "x,y"), ("a[]", "z")]) == {"a": ["x,y", "z"]}
+
+
+async def test_status_list_with_commas(admin: httpx.AsyncClient) -> None:
+    # Medusa's own product test: status[]=published,proposed
+    for status in ("published", "proposed", "draft"):
+        res = await admin.post("/admin/products", json={"title": f"qs {status}", "status": status})
+        assert res.status_code == 200, res.text
+    res = await admin.get("/admin/products?status[]=published,proposed&q=qs&fields=status")
+    assert res.status_code == 200, res.text
+    assert sorted(p["status"] for p in res.json()["products"]) == ["proposed", "published"]
+
+
 async def test_unknown_admin_route_asks_for_credentials_first(client: httpx.AsyncClient) -> None:
     res = await client.get("/admin/nothing-here")
     assert res.status_code == 401

@@ -168,6 +168,12 @@ async def test_create_with_address_ids(admin: httpx.AsyncClient, shop: Shop, db:
     draft = await create_draft(admin, shop, shipping_address=shipping_id, billing_address=billing_id)
     assert draft["cart"]["shipping_address_id"] == shipping_id
     assert draft["cart"]["billing_address"]["first_name"] == "Bill"
+    for field in ("shipping_address", "billing_address"):
+        res = await admin.post("/admin/draft-orders", json=draft_body(shop, **{field: "addr_nope"}))
+        assert (res.status_code, res.json()) == (
+            404,
+            {"type": "not_found", "message": f"Address with {field}_id addr_nope does not exist."},
+        )
 
 
 async def test_create_refusals(admin: httpx.AsyncClient, shop: Shop) -> None:

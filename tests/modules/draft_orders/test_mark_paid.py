@@ -230,3 +230,33 @@ async def test_mark_paid_leaves_stock_alone(admin: httpx.AsyncClient, shop: Shop
     canceled = await admin.post(f"/admin/orders/{order_id}/cancel")
     assert canceled.status_code == 200, canceled.text
     assert await stock() == 10
+
+
+async def test_store_completion_completes_the_draft(
+    admin: httpx.AsyncClient, client: httpx.AsyncClient, shop: Shop
+) -> None:
+    # a draft's cart completed through the store API: the draft order is completed with it
+    # (Medusa: registerCartCompletion in an order.placed subscriber)
+    draft = await create_draft(admin, shop, discounts=None)
+    cart_id = draft["cart_id"]
+    res = await client.post(f"/store/carts/{cart_id}/payment-sessions")
+    assert res.status_code == 200, res.text
+    res = await client.post(f"/store/carts/{cart_id}/complete")
+    assert res.status_code == 200, res.text
+    order = res.json()["data"]
+    assert order["draft_order_id"] == draft["id"]
+    got = (await admin.get(f"/admin/draft-orders/{draft['id']}")).json()["draft_order"]
+    assert got["status"] == "completed" and got["order_id"] == order["id"]
+    res = await admin.post(f"/admin/draft-orders/{draft['id']}", json={"email": "late@example.com"})
+    assert (res.status_code, res.json()) == (
+        400,
+        {"type": "not_allowed", "message": "You are only allowed to update open draft orders"},
+    )
+    # Mark Paid afterwards: the cart already has its live payment
+    res = await admin.post(f"/admin/draft-orders/{draft['id']}/pay")
+    assert res.status_code == 422, res.text
+    assert res.json() == {
+        "code": "invalid_request_error",
+        "type": "duplicate_error",
+        "message": f"Payment with cart_id {cart_id} already exists.",
+    }

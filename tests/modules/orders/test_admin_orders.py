@@ -112,6 +112,12 @@ async def test_get_order_fields_and_expand(admin: httpx.AsyncClient, db: Databas
     order = (await admin.get(f"/admin/orders/{built.order_id}?expand=customer")).json()["order"]
     assert set(order) >= {"customer", "items", "swaps", "claims", "total"}
     assert "region" not in order and "payments" not in order
+    # items not expanded: cleanResponseData keeps defaultAdminOrdersFields' items.refundable
+    assert order["items"] and all(set(i) == {"refundable"} for i in order["items"])
+    order = (await admin.get(f"/admin/orders/{built.order_id}?expand=items.variant")).json()["order"]
+    assert all(set(i) == {"refundable", "variant"} for i in order["items"])
+    order = (await admin.get(f"/admin/orders/{built.order_id}?expand=items")).json()["order"]
+    assert all({"title", "tax_lines", "variant", "refundable", "total"} <= set(i) for i in order["items"])
 
 
 async def test_get_order_unknown_and_unauthenticated(
@@ -550,6 +556,12 @@ async def test_actions_keep_data_when_order_unknown(admin: httpx.AsyncClient, db
         res = await admin.post(f"/admin/orders/order_missing/{action}")
         assert res.status_code == 404
         assert res.json() == {"type": "not_found", "message": "Order with id order_missing was not found"}
+    # createRefund reads through retrieveWithTotals (retrieveLegacy): "id: <id>"
+    res = await admin.post("/admin/orders/order_missing/refund", json={"amount": 1, "reason": "other"})
+    assert (res.status_code, res.json()) == (
+        404,
+        {"type": "not_found", "message": "Order with id: order_missing was not found"},
+    )
     async with db.read_session() as tx:
         assert (await tx.execute(select(Fulfillment))).first() is None
     assert datetime.datetime  # keep the import for helpers typing

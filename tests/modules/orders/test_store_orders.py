@@ -166,6 +166,10 @@ async def test_get_order_fields_and_expand(client: httpx.AsyncClient, guest_orde
     assert set(order) == STORE_COLUMNS | TOTALS | {"object", "items", "billing_address"}
     assert order["billing_address"] is None
     assert order["items"][0]["tax_lines"]
+    # the items come whatever is expanded (the totals loaded them; the store keeps them)
+    order = await ok(await client.get(f"/store/orders/{order_id}?expand=billing_address"), "order")
+    assert set(order) == STORE_COLUMNS | TOTALS | {"object", "items", "billing_address"}
+    assert order["items"][0]["tax_lines"] and order["items"][0]["refundable"] == 6000
 
 
 @pytest.mark.parametrize(
@@ -508,6 +512,11 @@ async def test_get_order_with_fulfillment(admin: httpx.AsyncClient, guest_order:
         json={"fulfillment_id": fulfillment_id, "tracking_numbers": ["so-test-track"]},
     )
     assert res.status_code == 200, res.text
+    # an expanded fulfillment always has its items (an eager relation), on the admin side too
+    expanded = await ok(await admin.get(f"/admin/orders/{order_id}?fields=id&expand=fulfillments"), "order")
+    assert expanded["fulfillments"][0]["items"] == [
+        {"fulfillment_id": fulfillment_id, "item_id": item_id, "quantity": 1}
+    ]
     order = await ok(await admin.get(f"/store/orders/{order_id}"), "order")
     assert order["fulfillment_status"] == "partially_shipped"
     (fulfillment,) = order["fulfillments"]

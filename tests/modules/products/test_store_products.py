@@ -130,6 +130,18 @@ async def test_publishable_key_scoping(admin: httpx.AsyncClient, client: httpx.A
         f"Product with id: {product['id']} is not associated with sales channels defined by the "
         "Publishable API Key passed in the header of the request."
     ]
+    # an unknown product is a 404 before the key's channels are looked at
+    res = await client.get("/store/products/does-not-exist", headers={"x-publishable-api-key": scoped})
+    assert res.status_code == 404
+    assert res.json() == {"type": "not_found", "message": "Product with id: does-not-exist was not found"}
+    # indexed arrays are arrays (qs): the key's own channel may be asked for this way
+    res = await client.get(
+        "/store/products",
+        params={"sales_channel_id[0]": default_channel},
+        headers={"x-publishable-api-key": key},
+    )
+    assert res.status_code == 200, res.text
+    assert [p["id"] for p in res.json()["products"]] == [product["id"]]
     res = await client.get(
         "/store/products",
         params={"sales_channel_id[]": default_channel},
@@ -257,3 +269,8 @@ async def test_store_variants(admin: httpx.AsyncClient, client: httpx.AsyncClien
         f"Variant with id: {small['id']} is not associated with sales channels defined by the "
         "Publishable API Key passed in the header of the request."
     ]
+    res = await client.get(
+        "/store/variants/does-not-exist", headers={"x-publishable-api-key": await _key(admin, [other])}
+    )
+    assert res.status_code == 404
+    assert res.json() == {"type": "not_found", "message": "Variant with id: does-not-exist was not found"}

@@ -715,6 +715,12 @@ async def _place_order(
         )
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
     await _gift_cards_from_items(tx, view, order)
+    if draft_order_id is not None:
+        # DraftOrderService.registerCartCompletion, whichever way the draft's cart was completed
+        # (Medusa: an order.placed subscriber); sent with the transaction's next statement
+        now = utcnow()
+        done = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
+        await raw.update_later(tx, DraftOrder.__table__, {"id": draft_order_id}, done)
     emit(tx, "order.placed", {"id": order.id, "no_notification": order.no_notification})
     await tx.flush()
     return order

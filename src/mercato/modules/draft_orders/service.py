@@ -286,7 +286,9 @@ async def _create_cart(
         cart["shipping_address_id"] = await insert_address(tx, shipping)
     else:
         found = await tx.get(Address, shipping)
-        if found is not None and found.country_code and found.country_code not in codes:
+        if found is None:
+            raise _unknown_address("shipping_address_id", shipping)
+        if found.country_code and found.country_code not in codes:
             raise not_allowed("Shipping country not in region")
         cart["shipping_address_id"] = shipping
     billing = data.billing_address
@@ -296,7 +298,9 @@ async def _create_cart(
         cart["billing_address_id"] = await insert_address(tx, billing)
     elif isinstance(billing, str):
         found = await tx.get(Address, billing)
-        if found is not None and found.country_code and found.country_code not in codes:
+        if found is None:
+            raise _unknown_address("billing_address_id", billing)
+        if found.country_code and found.country_code not in codes:
             raise not_allowed("Billing country not in region")
         cart["billing_address_id"] = billing
     row = raw.new_row(Cart, cart)
@@ -305,6 +309,11 @@ async def _create_cart(
     emit(tx, "cart.created", {"id": row["id"]})
     made: Cart = raw.instance_of(Cart, row)
     return made, row
+
+
+def _unknown_address(column: str, address_id: str) -> MedusaError:
+    # Medusa inserts the cart and its error handler words the foreign key's violation
+    return not_found(f"Address with {column} {address_id} does not exist.")
 
 
 async def _generate_priced_lines(
@@ -668,6 +677,14 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     sessions = cart["payment_sessions"]
     if any(s["provider_id"] == "system" for s in sessions):
         raise duplicate(f"Payment_session with cart_id, provider_id {cart_id}, system already exists.")
+    if cart["payment_id"]:
+        # a cart completed through the store API has its live payment: Medusa's createPayment
+        # then breaks the UniquePaymentActive index (a canceled payment does not count)
+        live = await tx.execute(
+            select(Payment.id).where(Payment.id == cart["payment_id"], Payment.canceled_at.is_(None))
+        )
+        if live.first() is not None:
+            raise duplicate(f"Payment with cart_id {cart_id} already exists.")
     customer = await ps.load_customer(tx, cart["customer_id"], cart.get("customer"))
     context = cart_context(cart, totals.total, customer)
     # CartService.setPaymentSession(cart, "system"): the new session is the only selected one (the
@@ -690,13 +707,10 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     # in the transaction that inserted it has every foreign key checked again); a capture that
     # fails writes requires_action over it
     order = await place_order(tx, locked, reserve_stock=False, draft=draft, payment_status="captured")
-    # The answer's order is read now, before the writes below: they then go out with the COMMIT
-    # instead of on a round trip of their own before this read, and the answer is given what
-    # they wrote (the draft order is not part of it).
+    # (the placement completed the draft order.) The answer's order is read now, before the
+    # capture's writes: they then go out with the COMMIT instead of on a round trip of their own
+    # before this read, and the answer is given what they wrote.
     loaded = await _load_paid_order(tx, order.id)
-    now = utcnow()
-    values = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
-    await raw.update_later(tx, DraftOrder.__table__, {"id": draft.id}, values)
     # the order and its payment were made in this transaction: no one else can hold them
     payment = locked.payment if totals.total != 0 else None
     await capture_order_payment(tx, order.id, placed=(order, [payment] if payment is not None else []))

@@ -155,6 +155,9 @@ class View:
     # `items.refundable`, and no shipping method's totals
     item_refundable: bool = True
     method_totals: bool = True
+    # cleanResponseData with `expand` and no `fields`: items not expanded keep only these keys
+    # (defaultAdminOrdersFields names `items.refundable`; `expand=items.variant` adds `variant`)
+    item_keys: frozenset[str] | None = None
 
 
 def _chosen(p: OrderFindParams | AdminGetOrdersParams | None) -> set[str] | None:
@@ -168,6 +171,16 @@ def _selects_totals(chosen: set[str] | None) -> bool:
     """Whether the selection holds a total (no `fields`: the defaults, which do), which sends
     Medusa's retrieve through transformQueryForTotals."""
     return chosen is None or bool(chosen & set(TOTAL_FIELDS))
+
+
+# eager relations of the entities: a fulfillment always comes with its items (Fulfillment.items)
+_EAGER = {"fulfillments": ("fulfillments.items",)}
+
+
+def with_eager(relations: list[str]) -> list[str]:
+    """The relations and what their entities load eagerly wherever they are loaded."""
+    heads = {r.split(".", 1)[0] for r in relations}
+    return relations + [e for head, eager in _EAGER.items() if head in heads for e in eager]
 
 
 def _clean_relation(path: str) -> str:
@@ -200,10 +213,15 @@ def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool 
     relations = list(DEFAULT_RELATIONS)
     shown: frozenset[str] | None = None
     totals = frozenset(TOTAL_FIELDS)
+    item_keys: frozenset[str] | None = None
     if p.expand is not None:
         relations = [_clean_relation(r.strip()) for r in p.expand.split(",") if r.strip()]
         shown = frozenset({r.split(".", 1)[0] for r in relations} | {"items", "swaps", "claims"})
-    tree = merge_trees(relation_tree(relations), relation_tree(TOTALS_RELATIONS))
+        if p.fields is None and "items" not in relations:
+            item_keys = frozenset(
+                {"refundable"} | {r.split(".")[1] for r in relations if r.startswith("items.")}
+            )
+    tree = merge_trees(relation_tree(with_eager(relations)), relation_tree(TOTALS_RELATIONS))
     fields: frozenset[str] | None = None
     refundable = method_totals = line_totals = True
     chosen = _chosen(p)
@@ -245,21 +263,26 @@ def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool 
         item_raw_discount=raw_discount,
         item_refundable=refundable,
         method_totals=method_totals,
+        item_keys=item_keys,
     )
 
 
 # ---- reading ---------------------------------------------------------------------------------
 
 
-async def retrieve_order(tx: AsyncSession, order_id: str, *, lock: bool = False) -> Order:
+async def retrieve_order(
+    tx: AsyncSession, order_id: str, *, lock: bool = False, legacy: bool = False
+) -> Order:
     """OrderService.retrieve: 404 "Order with id <id> was not found". `lock` takes the row for
-    the rest of the transaction (PostgreSQL FOR UPDATE; SQLite writers are serialized anyway)."""
+    the rest of the transaction (PostgreSQL FOR UPDATE; SQLite writers are serialized anyway).
+    `legacy`: Medusa's caller reads through retrieveLegacy (retrieveWithTotals), whose message
+    lists the selector as "id: <id>"."""
     stmt = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
     if lock and tx.get_bind().dialect.name != "sqlite":
         stmt = stmt.with_for_update(of=Order)
     order = (await tx.execute(stmt)).scalar_one_or_none()
     if order is None:
-        raise not_found(f"Order with id {order_id} was not found")
+        raise not_found(f"Order with id{':' if legacy else ''} {order_id} was not found")
     return order
 
 
@@ -423,6 +446,8 @@ def render_order(
         value = order.get(name)
         if name == "items":
             out[name] = [_present_item(i, sub, totals, view) for i in value or ()]
+            if view.item_keys is not None:
+                out[name] = [{k: v for k, v in i.items() if k in view.item_keys} for i in out[name]]
         elif name == "shipping_methods" and view.line_totals and view.method_totals:
             out[name] = [_present_method(m, sub, totals) for m in value or ()]
         elif isinstance(value, list):
@@ -652,7 +677,7 @@ async def refund_order(
     locked order and again by the payments' guarded UPDATE."""
     from mercato.modules.payments.service import refund_payments
 
-    await retrieve_order(tx, order_id, lock=True)
+    await retrieve_order(tx, order_id, lock=True, legacy=True)
     tree = merge_trees(relation_tree(TOTALS_RELATIONS))
     (order,) = await load_orders(tx, [order_id], tree)
     states.guard("refund", order.status)

@@ -33,7 +33,7 @@ from mercato.modules.carts.models import LineItem, ShippingMethod
 from mercato.modules.customers.models import Customer
 from mercato.modules.orders import states
 from mercato.modules.orders.models import Order
-from mercato.modules.orders.service import apply_shared_order_filters, load_orders, order_totals
+from mercato.modules.orders.service import apply_shared_order_filters, load_orders, order_totals, with_eager
 from mercato.modules.orders.store_schemas import (
     StoreGetCustomersCustomerOrdersParams,
     StoreGetOrderParams,
@@ -86,8 +86,6 @@ ALLOWED_FIELDS = (
     "gift_card_tax_total",
     "items.refundable",
 )
-# eager relations of the entities (Fulfillment.items)
-_EAGER = ("fulfillments.items",)
 # OrderService.getTotalsRelations (swaps/claims additional items: Mercato creates none yet)
 TOTALS_RELATIONS = (
     "items",
@@ -212,15 +210,17 @@ def store_view(
         relations.extend(_LEGACY_RELATIONS)
     if isinstance(p, StoreGetCustomersCustomerOrdersParams) and p.q:
         relations.extend(("shipping_address", "customer"))
-    if "fulfillments" in {r.split(".", 1)[0] for r in relations}:
-        relations.extend(_EAGER)
-    tree = merge_trees(relation_tree(relations), relation_tree(TOTALS_RELATIONS))
+    tree = merge_trees(relation_tree(with_eager(relations)), relation_tree(TOTALS_RELATIONS))
     load_options(Order, tree)  # an unknown relation is a 400, even when no order is loaded
     list_legacy = legacy and is_list
 
     if kind in (RETRIEVE, LOOKUP):
         # cleanResponseData: the allowed (or requested) fields and relations
         shown = frozenset(r.split(".", 1)[0] for r in (expand or ALLOWED_RELATIONS))
+        if fields is None:
+            # the totals loaded the items, and the store's cleaning keeps them whatever is
+            # expanded (the admin's reduces them to `refundable`)
+            shown |= {"items"}
         return StoreView(
             tree=tree,
             columns=columns,

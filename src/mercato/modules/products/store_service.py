@@ -202,6 +202,8 @@ async def check_product_in_scope(tx: AsyncSession, product_id: str, scope: list[
         )
     ).first()
     if found is None:
+        # isProductInSalesChannels retrieves the product first: an unknown one is a 404
+        await get_store_product(tx, product_id)
         raise RequestErrors([NOT_IN_KEY_CHANNELS.format(id=product_id)])
 
 
@@ -302,6 +304,8 @@ async def check_variant_in_scope(tx: AsyncSession, variant_id: str, scope: list[
         )
     ).first()
     if found is None:
+        # isVariantInSalesChannels retrieves the variant first: an unknown one is a 404
+        await get_store_variant(tx, variant_id)
         raise RequestErrors([VARIANT_NOT_IN_KEY_CHANNELS.format(id=variant_id)])
 
 
