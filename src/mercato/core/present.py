@@ -112,7 +112,19 @@ def present(obj: Any, tree: Tree | None = None, fields: set[str] | None = None) 
     extra = getattr(obj, "__extra_json__", None)
     if extra:
         out.update(extra)
+    if tree and "profiles" in tree and getattr(model, "__tablename__", None) == "product":
+        with_profile(out)
     return out
+
+
+def with_profile(product: dict[str, Any]) -> dict[str, Any]:
+    """Product.afterLoad: with `profiles` loaded, `profile` is the last of them and `profile_id`
+    its id; with none, both stay undefined (absent from the JSON)."""
+    profiles = product.get("profiles")
+    if profiles:
+        product["profile"] = profiles[-1]
+        product["profile_id"] = profiles[-1]["id"]
+    return product
 
 
 def _related(obj: Any, tree: Tree) -> dict[str, Any] | None:

@@ -232,3 +232,26 @@ async def test_condition_routes_require_auth(client: httpx.AsyncClient) -> None:
     ]:
         res = await client.request(method, url)
         assert (res.status_code, res.text) == (401, "Unauthorized"), url
+
+
+async def test_condition_products_carry_their_profile(admin: httpx.AsyncClient) -> None:
+    # Product.afterLoad wherever a product is loaded with its profiles: profile is the last
+    # of them, profile_id its id (Medusa's condition snapshot tests expand products.profiles)
+    region_id = await make_region(admin)
+    discount = await make_discount(admin, region_id)
+    res = await admin.post("/admin/products", json={"title": "Conditioned"})
+    assert res.status_code == 200, res.text
+    product = res.json()["product"]
+    res = await admin.post(
+        f"/admin/discounts/{discount['id']}/conditions", json={"operator": "in", "products": [product["id"]]}
+    )
+    assert res.status_code == 200, res.text
+    [condition] = res.json()["discount"]["rule"]["conditions"]
+    url = f"/admin/discounts/{discount['id']}/conditions/{condition['id']}"
+    res = await admin.get(url, params={"expand": "products.profiles", "fields": "id,type"})
+    assert res.status_code == 200, res.text
+    [shown] = res.json()["discount_condition"]["products"]
+    assert shown["profile_id"] == product["profile_id"] and shown["profile"] == shown["profiles"][-1]
+    res = await admin.get(url, params={"expand": "products", "fields": "id"})
+    [bare] = res.json()["discount_condition"]["products"]
+    assert "profile" not in bare and "profile_id" not in bare

@@ -274,3 +274,72 @@ async def test_store_variants(admin: httpx.AsyncClient, client: httpx.AsyncClien
     )
     assert res.status_code == 404
     assert res.json() == {"type": "not_found", "message": "Variant with id: does-not-exist was not found"}
+
+
+async def test_order_by_variant_title_and_price(admin: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    # TypeORM's DISTINCT page over joined rows: ascending by a product's smallest value,
+    # descending by its largest (Medusa's store products test orders this way)
+    async def product(handle: str, variants: list[tuple[str, int]]) -> str:
+        body = {
+            "title": handle,
+            "handle": handle,
+            "status": "published",
+            "options": [{"title": "size"}],
+            "variants": [
+                {"title": t, "prices": [{"currency_code": "usd", "amount": a}], "options": [{"value": t}]}
+                for t, a in variants
+            ],
+        }
+        res = await admin.post("/admin/products", json=body)
+        assert res.status_code == 200, res.text
+        return str(res.json()["product"]["id"])
+
+    a = await product("ord-a", [("b-var", 300), ("z-var", 50)])
+    b = await product("ord-b", [("a-var", 200)])
+    c = await product("ord-c", [("c-var", 100), ("y-var", 400)])
+
+    async def ids(order: str) -> list[str]:
+        res = await client.get("/store/products", params={"order": order, "q": "ord-"})
+        assert res.status_code == 200, res.text
+        return [p["id"] for p in res.json()["products"]]
+
+    assert await ids("variants.title") == [b, a, c]
+    assert await ids("-variants.title") == [a, c, b]
+    assert await ids("variants.prices.amount") == [a, c, b]
+    assert await ids("-variants.prices.amount") == [c, a, b]
+    res = await client.get("/store/products", params={"order": "type.value"})
+    assert (res.status_code, res.json()["message"]) == (400, "Order field type.value is not valid")
+    res = await admin.get("/admin/products", params={"order": "-variants.title", "q": "ord-"})
+    assert [p["id"] for p in res.json()["products"]] == [a, c, b]
+
+
+async def test_listed_products_show_public_categories_only(
+    admin: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    # the list joins categories under defaultStoreCategoryScope; a retrieve and a q search do not
+    async def category(name: str, **flags: Any) -> str:
+        res = await admin.post("/admin/product-categories", json={"name": name, **flags})
+        assert res.status_code == 200, res.text
+        return str(res.json()["product_category"]["id"])
+
+    parent = await category("pc-parent", is_active=True, is_internal=False)
+    inactive = await category("pc-inactive", is_active=False, parent_category_id=parent)
+    internal = await category("pc-internal", is_active=True, is_internal=True, parent_category_id=parent)
+    body = {
+        "title": "pc-prod",
+        "status": "published",
+        "categories": [{"id": c} for c in (parent, inactive, internal)],
+    }
+    res = await admin.post("/admin/products", json=body)
+    assert res.status_code == 200, res.text
+    pid = res.json()["product"]["id"]
+
+    def names(product: dict[str, Any]) -> list[str]:
+        return sorted(c["name"] for c in product["categories"])
+
+    listed = (await client.get(f"/store/products?id[]={pid}&expand=categories")).json()["products"]
+    assert [names(p) for p in listed] == [["pc-parent"]]
+    got = (await client.get(f"/store/products/{pid}?expand=categories")).json()["product"]
+    assert names(got) == ["pc-inactive", "pc-internal", "pc-parent"]
+    searched = (await client.get("/store/products?q=pc-prod&expand=categories")).json()["products"]
+    assert [names(p) for p in searched] == [["pc-inactive", "pc-internal", "pc-parent"]]

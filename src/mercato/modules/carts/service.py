@@ -25,7 +25,7 @@ from mercato.core.errors import MedusaError, RequestErrors, invalid_data, not_al
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import Tree, load_options, relation_tree
+from mercato.core.present import Tree, load_options, relation_tree, with_profile
 from mercato.core.rows import load_relation, load_trees, row_dict, shape
 from mercato.db import raw
 from mercato.modules.carts.models import (
@@ -295,11 +295,7 @@ def _item_json(item: dict[str, Any], view: CartView) -> dict[str, Any]:
         v = _columns_of(variant, _ITEM_RELATIONS["variant"])
         product = variant["product"]
         if product is not None:
-            p = dict(product)
-            profiles = p.get("profiles") or []
-            p["profile"] = profiles[0] if profiles else None
-            p["profile_id"] = profiles[0]["id"] if profiles else None
-            v["product"] = p
+            v["product"] = with_profile(dict(product))
         else:
             v["product"] = None
         out["variant"] = v

@@ -14,7 +14,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, duplicate, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import present
+from mercato.core.present import present, with_profile
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
 from mercato.core.text import kebab_case
 from mercato.modules.collections.models import ProductCollection
@@ -130,11 +130,8 @@ async def collection_products(
     for product in products:
         body = present(product) or {}
         if with_profiles:
-            own = profiles.get(product.id, [])
-            body["profiles"] = own
-            if own:
-                body["profile"] = own[-1]
-                body["profile_id"] = own[-1]["id"]
+            body["profiles"] = profiles.get(product.id, [])
+            with_profile(body)
         assert product.collection_id is not None
         out[product.collection_id].append(body)
     return out

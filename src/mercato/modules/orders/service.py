@@ -21,7 +21,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree
+from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree, with_profile
 from mercato.core.query import apply_date_filter, apply_order, apply_page, count_rows
 from mercato.core.rows import dictify, load_trees
 from mercato.db import raw
@@ -383,10 +383,7 @@ def _present_product(product: dict[str, Any] | None, sub: Tree) -> dict[str, Any
         return None
     out = _copy(product, sub)
     if "profiles" in sub:
-        # Product.afterLoad: `profile` is the first of `profiles`
-        profiles = out["profiles"]
-        out["profile"] = profiles[0] if profiles else None
-        out["profile_id"] = profiles[0]["id"] if profiles else None
+        with_profile(out)
     return out
 
 

@@ -251,16 +251,6 @@ def store_view(
 # ---- presenting --------------------------------------------------------------------------------
 
 
-def _present_product(product: Any, sub: Tree) -> dict[str, Any] | None:
-    out = present(product, sub)
-    if out is not None and "profiles" in sub:
-        # Product.afterLoad: `profile` is the first of `profiles`
-        profiles = out["profiles"]
-        out["profile"] = profiles[0] if profiles else None
-        out["profile_id"] = profiles[0]["id"] if profiles else None
-    return out
-
-
 def _present_item(item: LineItem, sub: Tree, totals: T.Totals, view: StoreView) -> dict[str, Any]:
     out = present(item, {k: v for k, v in sub.items() if k != "variant"})
     assert out is not None
@@ -269,7 +259,7 @@ def _present_item(item: LineItem, sub: Tree, totals: T.Totals, view: StoreView) 
         vsub = sub["variant"]
         shown = present(variant, {k: v for k, v in vsub.items() if k != "product"})
         if shown is not None and "product" in vsub:
-            shown["product"] = _present_product(variant.product, vsub["product"])
+            shown["product"] = present(variant.product, vsub["product"])  # with its profile
         out["variant"] = shown
     # decorateTotals: the answer's quantity is what was not returned
     out["quantity"] = item.quantity - (item.returned_quantity or 0)

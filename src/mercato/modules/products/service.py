@@ -222,11 +222,43 @@ async def category_descendants(tx: AsyncSession, category_ids: Sequence[str]) ->
     return found
 
 
+def _product_relation_order(name: str, desc: bool) -> Any:
+    """A product ordered by a column of a relation, as TypeORM's DISTINCT page over the joined
+    rows orders it: ascending by the smallest of the product's values, descending by the
+    largest; a product without one sorts as PostgreSQL puts NULL (last ascending)."""
+    agg = func.max if desc else func.min
+    live = (ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None))
+    if name == "variants.title":
+        return select(agg(ProductVariant.title)).where(*live).scalar_subquery()
+    if name == "variants.prices.amount":
+        return (
+            select(agg(MoneyAmount.amount))
+            .join(ProductVariantMoneyAmount, ProductVariantMoneyAmount.money_amount_id == MoneyAmount.id)
+            .join(ProductVariant, ProductVariant.id == ProductVariantMoneyAmount.variant_id)
+            .where(*live, ProductVariantMoneyAmount.deleted_at.is_(None), MoneyAmount.deleted_at.is_(None))
+            .scalar_subquery()
+        )
+    if name == "type.value":
+        return select(ProductType.value).where(ProductType.id == Product.type_id).scalar_subquery()
+    if name == "collection.title":
+        return (
+            select(ProductCollection.title)
+            .where(ProductCollection.id == Product.collection_id)
+            .scalar_subquery()
+        )
+    return None
+
+
 def _order(stmt: Select[Any], model: Any, order: str | None, default: str = "-created_at") -> Select[Any]:
     field = order or default
     desc = field.startswith("-")
     name = field.lstrip("-")
     column = model.__table__.c.get(name)
+    if column is None and model is Product:
+        column = _product_relation_order(name, desc)
+        if column is not None:
+            ordered = column.desc().nulls_first() if desc else column.asc().nulls_last()
+            return stmt.order_by(ordered, Product.id.asc())
     if column is None:
         raise invalid_data(f"Order field {name} is not valid")
     stmt = stmt.order_by(column.desc() if desc else column.asc())

@@ -143,6 +143,8 @@ async def store_list_products(
         currency_code=p.currency_code,
         cart_id=p.cart_id,
         customer_id=customer_id,
+        # the list joins categories under defaultStoreCategoryScope (its search does not)
+        public_categories=not p.q,
     )
     return Response(
         orjson.dumps({"products": products, "count": count, "offset": p.offset, "limit": p.limit}),

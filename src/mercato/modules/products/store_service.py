@@ -152,6 +152,9 @@ async def _store_categories(tx: AsyncSession, ids: list[str], children: bool) ->
     return list(rows.scalars())
 
 
+STORE_RELATION_ORDERS = ("variants.title", "variants.prices.amount")
+
+
 async def list_store_products(
     tx: AsyncSession, p: Any, scope: list[str] | None
 ) -> tuple[list[str], int, bool]:
@@ -171,6 +174,9 @@ async def list_store_products(
         if name in AdminGetProductsParams.model_fields
         and name not in ("sales_channel_id", "category_id", "include_category_children")
     }
+    if p.order and "." in p.order and p.order.lstrip("-") not in STORE_RELATION_ORDERS:
+        # allowedStoreProductsFields names these two relation columns, and no other
+        raise invalid_data(f"Order field {p.order.lstrip('-')} is not valid")
     values["status"] = ["published"]
     values["offset"] = p.offset
     values["limit"] = p.limit
@@ -227,9 +233,11 @@ async def store_products(
     currency_code: str | None,
     cart_id: str | None,
     customer_id: str | None = None,
+    public_categories: bool = False,
 ) -> list[dict[str, Any]]:
     """The products as the store answers them: rendered rows, priced variants (when `variants`
-    and `variants.prices` are loaded), keys outside the allowed properties removed."""
+    and `variants.prices` are loaded), keys outside the allowed properties removed.
+    `public_categories`: expanded categories only active and public ones."""
     # the context first: an unknown cart or region is a 404 even for an empty page
     tree = selection.tree
     priced = "variants" in tree and "prices" in tree["variants"]
@@ -256,6 +264,10 @@ async def store_products(
                 if found is not None:
                     variant.update(found)
     for i, prod in enumerate(products):
+        if public_categories and prod.get("categories"):
+            prod["categories"] = [
+                c for c in prod["categories"] if c.get("is_active") and not c.get("is_internal")
+            ]
         for key in [k for k in prod if k not in keep]:
             del prod[key]
         if "collection" in prod and "collection_id" in prod:

@@ -13,7 +13,7 @@ from mercato.core.clock import utcnow
 from mercato.core.errors import MedusaError, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
-from mercato.core.present import Tree, load_options, present
+from mercato.core.present import Tree, load_options, present, with_profile
 from mercato.modules.products.models import Product, t_product_shipping_profile
 from mercato.modules.shipping.models import ShippingOption, ShippingProfile
 from mercato.modules.shipping.schemas import AdminPostShippingProfilesProfileReq, AdminPostShippingProfilesReq
@@ -103,9 +103,7 @@ async def present_profile_with_relations(tx: AsyncSession, profile: ShippingProf
         assert item is not None
         owned = profiles_of[product.id]
         item["profiles"] = owned
-        item["profile"] = owned[-1] if owned else None
-        item["profile_id"] = owned[-1]["id"] if owned else None
-        products.append(item)
+        products.append(with_profile(item))
     out["products"] = products
     out["shipping_options"] = [present(o) for o in profile.shipping_options]
     return out
