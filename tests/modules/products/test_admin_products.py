@@ -167,15 +167,26 @@ async def test_create_with_region_price_takes_the_region_currency(
     product = await create_product(
         admin,
         title="Cap",
-        variants=[{"title": "One", "prices": [{"region_id": region, "amount": 1500, "min_quantity": 2}]}],
+        variants=[
+            {
+                "title": "One",
+                "prices": [
+                    {"region_id": region, "amount": 1500, "min_quantity": 2},
+                    {"currency_code": "usd", "amount": 50, "min_quantity": 3, "max_quantity": 9},
+                ],
+            }
+        ],
     )
-    (price,) = product["variants"][0]["prices"]
-    assert (price["currency_code"], price["region_id"], price["amount"], price["min_quantity"]) == (
-        "eur",
-        region,
-        1500,
-        2,
-    )
+    prices = sorted(product["variants"][0]["prices"], key=lambda p: p["currency_code"])
+    # a region price loses its quantities (Medusa writes {currency_code, region_id, amount});
+    # a currency price keeps them
+    assert [
+        (p["currency_code"], p["region_id"], p["amount"], p["min_quantity"], p["max_quantity"])
+        for p in prices
+    ] == [
+        ("eur", region, 1500, None, None),
+        ("usd", None, 50, 3, 9),
+    ]
 
 
 async def test_create_with_sales_channels_and_categories(admin: httpx.AsyncClient, db: Database) -> None:

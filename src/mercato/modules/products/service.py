@@ -1371,7 +1371,10 @@ async def set_variant_prices(
     for price in prices:
         region_id = price.region_id or None
         currency = currencies[region_id] if region_id else str(price.currency_code).lower()
-        k = key(region_id, currency, price.min_quantity, price.max_quantity)
+        # a region price is written as {currency_code, region_id, amount}: Medusa's
+        # updateVariantPricesBatch drops its quantities (a currency price keeps them)
+        low, high = (None, None) if region_id else (price.min_quantity, price.max_quantity)
+        k = key(region_id, currency, low, high)
         found = by_key.get(k)
         if found is not None and found.id not in kept:
             kept.add(found.id)
@@ -1387,8 +1390,8 @@ async def set_variant_prices(
                 "currency_code": currency,
                 "amount": price.amount,
                 "region_id": region_id,
-                "min_quantity": price.min_quantity,
-                "max_quantity": price.max_quantity,
+                "min_quantity": low,
+                "max_quantity": high,
                 "created_at": now,
                 "updated_at": now,
             }
