@@ -548,6 +548,15 @@ async def test_list_products_of_a_price_list(admin: httpx.AsyncClient, catalog: 
     assert res.json()["products"] == []
     res = await admin.get("/admin/price-lists/pl_nope/products")
     assert (res.status_code, res.json()) == (200, {"products": [], "count": 0, "offset": 0, "limit": 50})
+    # the listConfig applies: fields and expand as on the products list
+    res = await admin.get(f"/admin/price-lists/{pl['id']}/products?fields=id,title&expand=variants")
+    assert res.status_code == 200, res.text
+    (shown,) = res.json()["products"]
+    assert set(shown) == {"id", "title", "created_at", "variants"}
+    assert {p["id"] for v in shown["variants"] for p in v["prices"]} >= {p["id"] for p in pl["prices"]}
+    res = await admin.get(f"/admin/price-lists/{pl['id']}/products?expand=tags")
+    (shown,) = res.json()["products"]
+    assert "tags" in shown and "variants" not in shown and "options" not in shown
     res = await admin.get(f"/admin/price-lists/{pl['id']}/products?status[]=bad")
     assert res.status_code == 400
     assert res.json()["message"] == (

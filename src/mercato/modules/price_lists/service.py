@@ -571,7 +571,7 @@ async def list_products(
     if p.limit:
         stmt = stmt.limit(p.limit)
     product_ids = [row[0] for row in await tx.execute(stmt)]
-    products = await _render_products(tx, product_ids)
+    products = await _render_products(tx, product_ids, p.expand, p.fields)
     variant_ids = [v["id"] for prod in products for v in prod.get("variants") or []]
     prices = await _variant_prices_in_list(tx, price_list_id, variant_ids)
     for prod in products:
@@ -580,13 +580,21 @@ async def list_products(
     return products, count
 
 
-async def _render_products(tx: AsyncSession, product_ids: Sequence[str]) -> list[dict[str, Any]]:
-    from mercato.modules.products.render import render_many
+async def _render_products(
+    tx: AsyncSession, product_ids: Sequence[str], expand: str | None, fields: str | None
+) -> list[dict[str, Any]]:
+    """The products as the admin products list shows them, `expand` and `fields` applied
+    (list-price-list-products.ts passes its listConfig on)."""
+    from mercato.modules.products import service as products
 
+    selection = products.query_config(
+        expand, fields, PRODUCT_RELATIONS, products.PRODUCT_COLUMNS, is_list=True
+    )
     if not product_ids:
         return []
-    text = await render_many(tx, Product, product_ids, relation_tree(PRODUCT_RELATIONS))
-    rendered: list[dict[str, Any]] = orjson.loads(text)
+    rendered: list[dict[str, Any]] = orjson.loads(
+        await products.products_json(tx, product_ids, selection, pricing=False)
+    )
     return rendered
 
 
