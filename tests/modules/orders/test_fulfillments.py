@@ -214,3 +214,35 @@ async def test_fulfillment_needs_a_shipping_method(admin: httpx.AsyncClient, db:
         "type": "not_allowed",
         "message": "Cannot fulfill an order that lacks shipping methods",
     }
+
+
+async def test_returnable_items_include(admin: httpx.AsyncClient, db: Database) -> None:
+    # transformIncludesOptions: only GET /admin/orders/{id} takes expand=returnable_items
+    built = await build_order(db)
+    shirt, _mug = built.item_ids
+    base = f"/admin/orders/{built.order_id}"
+    res = await admin.get(f"{base}?expand=returnable_items")
+    assert res.status_code == 200, res.text
+    assert res.json()["order"]["returnable_items"] == []
+    res = await admin.post(f"{base}/fulfillment", json={"items": [{"item_id": shirt, "quantity": 1}]})
+    fulfillment_id = res.json()["order"]["fulfillments"][0]["id"]
+    res = await admin.post(f"{base}/shipment", json={"fulfillment_id": fulfillment_id})
+    assert res.status_code == 200, res.text
+
+    order = (await admin.get(f"{base}?expand=returnable_items")).json()["order"]
+    [returnable] = order["returnable_items"]
+    assert returnable["id"] == shirt and returnable["shipped_quantity"] == 1
+    assert returnable["refundable"] > 0 and "total" in returnable and "variant" in returnable
+    # nothing else expanded: the items keep only `refundable`, no other relation is shown
+    assert order["items"] and all(set(i) == {"refundable"} for i in order["items"])
+    assert "shipping_methods" not in order and "region" not in order
+    order = (await admin.get(f"{base}?fields=id&expand=returnable_items")).json()["order"]
+    assert [i["id"] for i in order["returnable_items"]] == [shirt]
+    assert "items" not in order and "status" not in order
+
+    message = 'The field "returnable_items" is not supported by this end point. '
+    for res in (
+        await admin.get("/admin/orders?expand=returnable_items"),
+        await admin.post(f"{base}/capture?expand=returnable_items"),
+    ):
+        assert (res.status_code, res.json()) == (400, {"type": "invalid_data", "message": message})

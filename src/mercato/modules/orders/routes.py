@@ -45,7 +45,7 @@ async def list_orders(
 @admin.get("/orders/{order_id}")
 @cacheable()
 async def get_order(order_id: str, p: Find, tx: Tx) -> Response:
-    return ok(await service.order_response(tx, order_id, p))
+    return ok(await service.order_response(tx, order_id, p, includes_ok=True))
 
 
 @admin.post("/orders/{order_id}")

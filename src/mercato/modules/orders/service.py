@@ -158,6 +158,9 @@ class View:
     # cleanResponseData with `expand` and no `fields`: items not expanded keep only these keys
     # (defaultAdminOrdersFields names `items.refundable`; `expand=items.variant` adds `variant`)
     item_keys: frozenset[str] | None = None
+    # includes.returnable_items (GET /admin/orders/{id}?expand=returnable_items): the items
+    # shipped and not all returned, with their totals
+    returnable_items: bool = False
 
 
 def _chosen(p: OrderFindParams | AdminGetOrdersParams | None) -> set[str] | None:
@@ -203,11 +206,36 @@ DEFAULT_VIEW = View(
 LIST_VIEW = dataclasses.replace(DEFAULT_VIEW, totals=frozenset(), line_totals=False)
 
 
-def view_for(p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool = False) -> View:
+RETURNABLE_ITEMS = "returnable_items"
+
+
+def _includes(
+    p: OrderFindParams | AdminGetOrdersParams | None, allowed: bool
+) -> tuple[OrderFindParams | AdminGetOrdersParams | None, bool]:
+    """transformIncludesOptions: `returnable_items` taken out of `expand` (the first one) as an
+    include, which only GET /admin/orders/{id} accepts; the rest of `expand` stays, and when
+    nothing is left, no relation is shown but the include (allowedProperties then holds it)."""
+    if p is None or p.expand is None:
+        return p, False
+    parts = p.expand.split(",")
+    if RETURNABLE_ITEMS not in parts:
+        return p, False
+    if not allowed:
+        raise invalid_data(f'The field "{RETURNABLE_ITEMS}" is not supported by this end point. ')
+    parts.remove(RETURNABLE_ITEMS)
+    return p.model_copy(update={"expand": ",".join(parts)}), True
+
+
+def view_for(
+    p: OrderFindParams | AdminGetOrdersParams | None, *, is_list: bool = False, includes_ok: bool = False
+) -> View:
     """utils/get-query-config.ts + OrderService for the orders routes: `expand` replaces the
     default relations (the totals relations are still loaded; the answer shows the expanded ones
     plus items, swaps and claims, and a list then shows no order totals); `fields` picks columns
-    and totals (the default relations stay)."""
+    and totals (the default relations stay). `includes_ok`: the route takes `returnable_items`."""
+    p, returnable = _includes(p, includes_ok)
+    if returnable:
+        return dataclasses.replace(view_for(p, is_list=is_list), returnable_items=True)
     if p is None or (p.expand is None and p.fields is None):
         return LIST_VIEW if is_list else DEFAULT_VIEW
     relations = list(DEFAULT_RELATIONS)
@@ -438,13 +466,21 @@ def render_order(
         if key in columns:
             out[key] = value
     for name, sub in sorted(view.tree.items()):
-        if view.shown is not None and name not in view.shown:
+        hidden = view.shown is not None and name not in view.shown
+        if hidden and not (name == "items" and view.returnable_items):
             continue
         value = order.get(name)
         if name == "items":
-            out[name] = [_present_item(i, sub, totals, view) for i in value or ()]
+            presented = [_present_item(i, sub, totals, view) for i in value or ()]
+            if view.returnable_items:
+                # the items with their totals, before cleanResponseData picks from `items`
+                out[RETURNABLE_ITEMS] = [
+                    i for i in presented if (i["returned_quantity"] or 0) < (i["shipped_quantity"] or 0)
+                ]
             if view.item_keys is not None:
-                out[name] = [{k: v for k, v in i.items() if k in view.item_keys} for i in out[name]]
+                presented = [{k: v for k, v in i.items() if k in view.item_keys} for i in presented]
+            if not hidden:
+                out[name] = presented
         elif name == "shipping_methods" and view.line_totals and view.method_totals:
             out[name] = [_present_method(m, sub, totals) for m in value or ()]
         elif isinstance(value, list):
@@ -465,10 +501,15 @@ def present_order(order: Order, view: View = DEFAULT_VIEW, *, with_object: bool 
 
 
 async def order_response(
-    tx: AsyncSession, order_id: str, p: OrderFindParams | None = None, *, with_object: bool = False
+    tx: AsyncSession,
+    order_id: str,
+    p: OrderFindParams | None = None,
+    *,
+    with_object: bool = False,
+    includes_ok: bool = False,
 ) -> dict[str, Any]:
     """`{"order": …}` after an action: fresh rows, Medusa's default relations and totals."""
-    view = view_for(p)
+    view = view_for(p, includes_ok=includes_ok)
     found = await load_trees(tx, Order, [order_id], view.tree)
     if not found:
         if _selects_totals(_chosen(p)):
