@@ -246,3 +246,19 @@ async def test_returnable_items_include(admin: httpx.AsyncClient, db: Database) 
         await admin.post(f"{base}/capture?expand=returnable_items"),
     ):
         assert (res.status_code, res.json()) == (400, {"type": "invalid_data", "message": message})
+
+
+async def test_same_item_twice_in_one_fulfillment(admin: httpx.AsyncClient, db: Database) -> None:
+    built = await build_order(db)
+    shirt, _mug = built.item_ids
+    res = await admin.post(
+        f"/admin/orders/{built.order_id}/fulfillment",
+        json={"items": [{"item_id": shirt, "quantity": 1}, {"item_id": shirt, "quantity": 1}]},
+    )
+    assert res.status_code == 422, res.text
+    body = res.json()
+    assert (body["type"], body["code"]) == ("duplicate_error", "invalid_request_error")
+    assert body["message"].startswith("Fulfillment_item with fulfillment_id, item_id ful_")
+    assert body["message"].endswith(f", {shirt} already exists.")
+    async with db.read_session() as tx:
+        assert (await tx.execute(select(Fulfillment))).first() is None

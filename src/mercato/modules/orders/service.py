@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import invalid_data, not_allowed, not_found
+from mercato.core.errors import duplicate, invalid_data, not_allowed, not_found
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, merge_trees, present, relation_tree, with_profile
@@ -957,7 +957,14 @@ async def create_fulfillment(
         )
         tx.add(fulfillment)
         await tx.flush()
+        seen: set[str] = set()
         for item, quantity in items:
+            if item.id in seen:
+                # the same item twice: Medusa's INSERT breaks fulfillment_item's primary key
+                raise duplicate(
+                    f"Fulfillment_item with fulfillment_id, item_id {fulfillment.id}, {item.id} already exists."
+                )
+            seen.add(item.id)
             tx.add(FulfillmentItem(fulfillment_id=fulfillment.id, item_id=item.id, quantity=quantity))
         if provider_id is not None:
             provider = get_fulfillment_provider(provider_id)
