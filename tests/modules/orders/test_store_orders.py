@@ -304,6 +304,27 @@ async def test_session_customer_lists_orders_with_bare_items(shop: Shop, shopper
     assert customer["shipping_addresses"] == []
 
 
+async def test_my_orders_fields_naming_relations_and_refundable(shop: Shop, shopper: Shopper) -> None:
+    await place(shopper.client, shop, email=shopper.email, quantity=1)
+    # a relation's name in `fields` selects nothing: the default answer (Medusa 200)
+    for name in ("items", "region", "customer"):
+        body = await ok(await shopper.client.get(f"/store/customers/me/orders?fields={name}"), "orders")
+        assert body[0]["items"][0]["total"] == 3000, name
+    # legacy totals: items get `refundable` only when named, their totals only for subtotal/total
+    [order] = await ok(
+        await shopper.client.get("/store/customers/me/orders?fields=items.refundable"), "orders"
+    )
+    assert "refundable" in order["items"][0] and "total" not in order["items"][0]
+    [order] = await ok(
+        await shopper.client.get("/store/customers/me/orders?fields=refundable_amount"), "orders"
+    )
+    assert "refundable" not in order["items"][0] and "subtotal" not in order["items"][0]
+    assert order["refundable_amount"] == 3600
+    # a retrieve naming an item field: the items lose raw_discount_total
+    got = await ok(await shopper.client.get(f"/store/orders/{order['id']}?fields=items.refundable"), "order")
+    assert "raw_discount_total" not in got["items"][0] and "total" in got["items"][0]
+
+
 async def test_my_orders_filters(shop: Shop, shopper: Shopper) -> None:
     placed = await place(shopper.client, shop, email=shopper.email)
     display_id = placed.order["display_id"]

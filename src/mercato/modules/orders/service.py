@@ -962,7 +962,8 @@ async def create_fulfillment(
             if item.id in seen:
                 # the same item twice: Medusa's INSERT breaks fulfillment_item's primary key
                 raise duplicate(
-                    f"Fulfillment_item with fulfillment_id, item_id {fulfillment.id}, {item.id} already exists."
+                    "Fulfillment_item with fulfillment_id, item_id "
+                    f"{fulfillment.id}, {item.id} already exists."
                 )
             seen.add(item.id)
             tx.add(FulfillmentItem(fulfillment_id=fulfillment.id, item_id=item.id, quantity=quantity))

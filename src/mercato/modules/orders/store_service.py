@@ -20,6 +20,7 @@ from typing import Any
 
 import jwt
 from sqlalchemy import Select, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.config import get_settings
@@ -144,6 +145,8 @@ _ITEM_TOTALS = (
 )
 _METHOD_TOTALS = ("original_total", "total", "subtotal", "original_tax_total", "tax_total")
 _COLUMNS = frozenset(c.name for c in Order.__table__.columns)
+# a relation's name in `fields` of the customer's list selects nothing (Medusa answers 200)
+_RELATION_NAMES = frozenset(sa_inspect(Order).relationships.keys())
 
 RETRIEVE, LOOKUP, BY_CART, CUSTOMER_LIST = "retrieve", "lookup", "cart", "customer_list"
 
@@ -160,6 +163,11 @@ class StoreView:
     raw_discount_total: bool = False  # top-level raw_discount_total (answers not cleaned)
     line_totals: bool = True  # shipping methods' totals (off with legacy totals)
     refundable: bool = True  # items' `refundable`
+    # items' totals: decorateTotalsLegacy (a list whose `fields` name totals) computes them only
+    # for `subtotal` or `total`
+    item_totals: bool = True
+    # cleanResponseData: naming an item field in `fields` drops the items' raw_discount_total
+    item_raw_discount: bool = True
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -197,7 +205,11 @@ def store_view(
             unknown = [
                 f
                 for f in chosen
-                if "." not in f and f not in _COLUMNS and f not in ORDER_TOTALS and f != "object"
+                if "." not in f
+                and f not in _COLUMNS
+                and f not in ORDER_TOTALS
+                and f != "object"
+                and f not in _RELATION_NAMES
             ]
             if unknown:
                 raise invalid_data(f"Requested fields [{', '.join(sorted(unknown))}] are not valid")
@@ -231,6 +243,7 @@ def store_view(
             object=fields is None or "object" in chosen,
             line_totals=not list_legacy,
             refundable=not list_legacy or "items.refundable" in chosen,
+            item_raw_discount=fields is None or not any(f.startswith("items.") for f in fields),
         )
     if kind == BY_CART:
         return StoreView(tree=tree, columns=columns, shown=None, totals=frozenset(ORDER_TOTALS))
@@ -245,6 +258,7 @@ def store_view(
         raw_discount_total=not list_legacy,
         line_totals=not list_legacy,
         refundable=not list_legacy or "items.refundable" in chosen,
+        item_totals=not list_legacy or bool(selected_totals & {"subtotal", "total"}),
     )
 
 
@@ -265,8 +279,11 @@ def _present_item(item: LineItem, sub: Tree, totals: T.Totals, view: StoreView) 
     out["quantity"] = item.quantity - (item.returned_quantity or 0)
     line = totals.items.get(item.id)
     if line is not None:
-        for key in _ITEM_TOTALS:
-            out[key] = getattr(line, key)
+        if view.item_totals:
+            for key in _ITEM_TOTALS:
+                out[key] = getattr(line, key)
+            if not view.item_raw_discount:
+                del out["raw_discount_total"]
         if view.refundable:
             out["refundable"] = line.refundable
     return out
