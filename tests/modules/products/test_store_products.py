@@ -343,3 +343,15 @@ async def test_listed_products_show_public_categories_only(
     assert names(got) == ["pc-inactive", "pc-internal", "pc-parent"]
     searched = (await client.get("/store/products?q=pc-prod&expand=categories")).json()["products"]
     assert [names(p) for p in searched] == [["pc-inactive", "pc-internal", "pc-parent"]]
+
+
+async def test_expand_variant_inventory_items(admin: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    # no inventory module: the variants load, each with an empty list (and no prices or options)
+    product = await _published(admin, handle="inv-items-shirt")
+    res = await client.get(f"/store/products/{product['id']}?expand=variants.inventory_items")
+    assert res.status_code == 200, res.text
+    variants = res.json()["product"]["variants"]
+    assert variants and all(v["inventory_items"] == [] for v in variants)
+    assert all("prices" not in v and "options" not in v for v in variants)
+    listed = (await client.get("/store/products?expand=variants.inventory_items")).json()["products"]
+    assert all(v["inventory_items"] == [] for p in listed for v in p["variants"])

@@ -146,6 +146,7 @@ async def store_list_products(
         # the list joins categories under defaultStoreCategoryScope (its search does not)
         public_categories=not p.q,
     )
+    store_service.no_inventory_items(products, p.expand)
     return Response(
         orjson.dumps({"products": products, "count": count, "offset": p.offset, "limit": p.limit}),
         media_type="application/json",
@@ -177,6 +178,7 @@ async def store_get_product(
         cart_id=p.cart_id,
         customer_id=customer_id,
     )
+    store_service.no_inventory_items(products, p.expand)
     return Response(orjson.dumps({"product": products[0]}), media_type="application/json")
 
 

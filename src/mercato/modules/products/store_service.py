@@ -86,6 +86,18 @@ class RequestErrors(Exception):
         self.errors = errors
 
 
+INVENTORY_ITEMS = "variants.inventory_items"
+
+
+def no_inventory_items(products: list[dict[str, Any]], expand: str | None) -> list[dict[str, Any]]:
+    """`expand=variants.inventory_items` without an inventory module: each variant's list is empty."""
+    if expand and INVENTORY_ITEMS in expand.split(","):
+        for product in products:
+            for variant in product.get("variants") or ():
+                variant["inventory_items"] = []
+    return products
+
+
 def store_selection(expand: str | None, fields: str | None, *, is_list: bool) -> tuple[Selection, set[str]]:
     """transformStoreQuery with the store's allowed fields and relations: the selection and the
     product's keys the answer keeps (cleanResponseData)."""
@@ -107,9 +119,10 @@ def store_selection(expand: str | None, fields: str | None, *, is_list: bool) ->
     expand_value = expand
     if wants_profile_id:
         expand_value = ",".join([*(wanted_relations if expand is not None else STORE_RELATIONS), "profiles"])
-    # variants.inventory_items: no inventory module, nothing to load
+    # variants.inventory_items: no inventory module, nothing to load but the variants (each then
+    # shows an empty list: see no_inventory_items)
     if expand_value is not None:
-        expand_value = ",".join(r for r in expand_value.split(",") if r != "variants.inventory_items")
+        expand_value = ",".join("variants" if r == INVENTORY_ITEMS else r for r in expand_value.split(","))
     selection = service.query_config(
         expand_value, plain_fields, STORE_RELATIONS, STORE_FIELDS, is_list=is_list, default_fields=None
     )
