@@ -194,9 +194,12 @@ def user_create(
     email: Annotated[str, typer.Option("--email", "-e")],
     password: Annotated[str, typer.Option("--password", "-p")],
     id: Annotated[str | None, typer.Option("--id", "-i", help="The user's id (Medusa's -i).")] = None,
-    role: Annotated[str, typer.Option(help="admin, member or developer.")] = "admin",
+    role: Annotated[
+        str, typer.Option(help="admin, member or developer (default member, as `medusa user`).")
+    ] = "member",
 ) -> None:
-    """Create an admin user (like `medusa user -e -p -i`)."""
+    """Create an admin user (like `medusa user -e -p -i`, which gives the role column's default,
+    `member`; every role may use the whole Admin API in Medusa v1)."""
     from mercato.modules.users.service import create_user_record
 
     _run(_migrate)
