@@ -148,6 +148,10 @@ async def test_list_filters_and_pages(admin: httpx.AsyncClient) -> None:
     # a search comes oldest first (Medusa's query has no ORDER BY), unless `order` says otherwise
     assert await names(q="e") == ["Default Sales Channel", "Web", "App"]
     assert await names(q="e", order="-name") == ["Web", "Default Sales Channel", "App"]
+    # the search selects every column and no relation, whatever fields and expand say
+    res = await admin.get("/admin/sales-channels", params={"q": "Web", "fields": "name", "expand": "locations"})
+    [found] = res.json()["sales_channels"]
+    assert found == web
     assert await names(order="name") == ["App", "Default Sales Channel", "Web"]
     assert await names(order="-name", limit=1, offset=1) == ["Default Sales Channel"]
     assert await names(**{"created_at[gt]": "2000-01-01"}) == ["App", "Web", "Default Sales Channel"]

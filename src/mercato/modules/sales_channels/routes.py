@@ -51,6 +51,9 @@ async def list_sales_channels(
     p: Annotated[AdminGetSalesChannelsParams, Depends(params(AdminGetSalesChannelsParams))], tx: Tx
 ) -> Response:
     tree, fields = service.query_config(p, SalesChannel, is_list=True)
+    if p.q:
+        # the free-text search (repositories/sales-channel.ts) selects every column and no relation
+        tree, fields = {}, None
     channels, count = await service.list_sales_channels(tx, p, tree)
     return ok(
         {
