@@ -324,6 +324,11 @@ async def test_update_addresses_and_context(client: httpx.AsyncClient, shop: Sho
     res = await client.post(url, json={"shipping_address": {"city": "Berlin"}})
     again = res.json()["cart"]["shipping_address"]
     assert again["id"] == shipping["id"] and (again["first_name"], again["city"]) == ("A", "Berlin")
+    res = await client.post(url, json={"region_id": None})
+    assert (res.status_code, res.json()) == (
+        404,
+        {"type": "not_found", "message": "Region with null was not found"},
+    )
     res = await client.post(url, json={"shipping_address": {}})  # changes nothing (it was a 500)
     assert res.status_code == 200, res.text
     assert res.json()["cart"]["shipping_address"] == again

@@ -149,7 +149,9 @@ async def test_list_filters_and_pages(admin: httpx.AsyncClient) -> None:
     assert await names(q="e") == ["Default Sales Channel", "Web", "App"]
     assert await names(q="e", order="-name") == ["Web", "Default Sales Channel", "App"]
     # the search selects every column and no relation, whatever fields and expand say
-    res = await admin.get("/admin/sales-channels", params={"q": "Web", "fields": "name", "expand": "locations"})
+    res = await admin.get(
+        "/admin/sales-channels", params={"q": "Web", "fields": "name", "expand": "locations"}
+    )
     [found] = res.json()["sales_channels"]
     assert found == web
     assert await names(order="name") == ["App", "Default Sales Channel", "Web"]

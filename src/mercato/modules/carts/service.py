@@ -1270,6 +1270,9 @@ async def update_cart(
     elif "email" in fields:
         # `email: null` is defined for Medusa's isDefined, and validateEmail(null) refuses it
         raise invalid_data("The email is not valid")
+    if data.region_id is None and "region_id" in fields:
+        # `region_id: null` is defined for isDefined: setRegion_ then retrieves region null
+        raise not_found("Region with null was not found")
     if data.customer_id is not None or data.region_id is not None:
         await _reprice_items(tx, cart, data.region_id or cart.region_id, data.customer_id or cart.customer_id)
         # autoflush writes the customer change before the reload
