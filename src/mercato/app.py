@@ -12,12 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import mercato.modules as modules
 from mercato.config import Settings, get_settings
 from mercato.core.cache import ResponseCache
+from mercato.core.cors import Cors
 from mercato.core.errors import Unauthorized, install_error_handlers
 from mercato.core.events import EventBus
 from mercato.core.routing import prefilter_routes
@@ -34,20 +34,8 @@ class _PathPolicy:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
 
-        def origins(raw: str) -> list[str]:
-            return [o.strip() for o in raw.split(",") if o.strip()]
-
-        def cors(raw: str) -> CORSMiddleware:
-            return CORSMiddleware(
-                app,
-                allow_origins=origins(raw),
-                allow_credentials=True,
-                allow_methods=["GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS"],
-                allow_headers=["*"],
-            )
-
-        self.admin = cors(settings.admin_cors)
-        self.store = cors(settings.store_cors)
+        self.admin = Cors(app, settings.admin_cors)
+        self.store = Cors(app, settings.store_cors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -20,10 +20,12 @@ class Settings(BaseSettings):
     jwt_secret: str = "supersecret"
     # Names the admin/store session cookie's signature; sessions themselves live in the database.
     cookie_secret: str = "supersecret"
-    # Comma-separated origins allowed to call /admin and /store with credentials
-    # (Medusa's admin_cors and store_cors).
-    admin_cors: str = "http://localhost:7000,http://localhost:7001,http://127.0.0.1:7001"
-    store_cors: str = "http://localhost:8000,http://127.0.0.1:8000"
+    # Comma-separated origins allowed to call /admin and /store with credentials (Medusa's
+    # admin_cors and store_cors); an entry written /…/ is a regular expression. The default,
+    # as the reference Medusa's medusa-config.js: any port of this machine (a dashboard on 7001,
+    # a storefront on 8000 or 3000). Set explicit origins for a store on the internet.
+    admin_cors: str = r"/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/"
+    store_cors: str = r"/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/"
     # Session lifetime, seconds (Medusa: 10 hours).
     session_ttl: int = 36000
     # Echo SQL statements (debugging).

@@ -25,34 +25,53 @@ async def test_admin_routes_need_credentials(client: httpx.AsyncClient) -> None:
 
 
 async def test_cors_preflight_for_admin_origin_with_credentials(client: httpx.AsyncClient) -> None:
+    # the cors package: every OPTIONS is a preflight, 204 with an empty body
     res = await client.options(
         "/admin/auth",
-        headers={"Origin": "http://localhost:7001", "Access-Control-Request-Method": "POST"},
+        headers={
+            "Origin": "http://localhost:7001",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-publishable-api-key",
+        },
     )
-    assert res.status_code == 200
+    assert (res.status_code, res.content) == (204, b"")
     assert res.headers["access-control-allow-origin"] == "http://localhost:7001"
     assert res.headers["access-control-allow-credentials"] == "true"
+    assert res.headers["access-control-allow-methods"] == "GET,HEAD,PUT,PATCH,POST,DELETE"
+    assert res.headers["access-control-allow-headers"] == "content-type,x-publishable-api-key"
 
 
 async def test_cors_refuses_an_unknown_origin(client: httpx.AsyncClient) -> None:
+    # refused: still a 204, without the origin echoed (the browser then blocks the call)
     res = await client.options(
         "/admin/auth",
         headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
     )
+    assert res.status_code == 204
     assert "access-control-allow-origin" not in res.headers
+    res = await client.get("/store/regions", headers={"Origin": "http://localhost.evil.example"})
+    assert res.status_code == 200 and "access-control-allow-origin" not in res.headers
 
 
-async def test_store_origin_is_not_an_admin_origin(client: httpx.AsyncClient) -> None:
-    res = await client.options(
-        "/admin/auth",
-        headers={"Origin": "http://localhost:8000", "Access-Control-Request-Method": "POST"},
-    )
-    assert "access-control-allow-origin" not in res.headers
-    res = await client.options(
-        "/store/regions",
-        headers={"Origin": "http://localhost:8000", "Access-Control-Request-Method": "GET"},
-    )
-    assert res.headers["access-control-allow-origin"] == "http://localhost:8000"
+async def test_cors_default_allows_any_port_of_this_machine(client: httpx.AsyncClient) -> None:
+    # the default is the reference medusa-config.js's /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/
+    for origin in ("http://localhost:3000", "http://127.0.0.1:8000", "https://localhost"):
+        res = await client.get("/store/regions", headers={"Origin": origin})
+        assert res.headers["access-control-allow-origin"] == origin
+        assert res.headers["access-control-allow-credentials"] == "true"
+        assert "Origin" in res.headers["vary"]
+    res = await client.get("/admin/store", headers={"Origin": "http://localhost:7001"})
+    assert (res.status_code, res.headers["access-control-allow-origin"]) == (401, "http://localhost:7001")
+
+
+def test_cors_origin_lists_and_expressions() -> None:
+    from mercato.core.cors import Cors, parse_origins
+
+    origins = parse_origins("http://shop.example, /^https:\\/\\/.*\\.shop\\.example$/i,#bad(#")
+    assert origins[0] == "http://shop.example" and origins[2] == "#bad(#"
+    cors = Cors(None, "http://shop.example,/^https:\\/\\/.*\\.shop\\.example$/i")
+    assert cors.allows("http://shop.example") and cors.allows("https://EU.SHOP.example")
+    assert not cors.allows("http://shop.example.evil") and not cors.allows("https://shop.example")
 
 
 async def test_openapi_document_lists_served_paths(client: httpx.AsyncClient) -> None:

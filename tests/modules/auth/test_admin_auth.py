@@ -72,3 +72,22 @@ async def test_medusa_scrypt_kdf_hash_verifies() -> None:
     medusa_style = hash_password("supersecret", log_n=1, r=1, p=1)
     assert verify_password("supersecret", medusa_style)
     assert not verify_password("other", medusa_style)
+
+
+async def test_session_cookie_wins_over_bearer(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, db: Any
+) -> None:
+    # passport's ["admin-session", "admin-bearer", "admin-api-token"]: the first that knows a user
+    res = await admin.post("/admin/users", json={"email": "second@example.com", "password": "secret123"})
+    assert res.status_code == 200, res.text
+    token = (
+        await client.post("/admin/auth/token", json={"email": "second@example.com", "password": "secret123"})
+    ).json()["access_token"]
+    client.headers.pop("Authorization", None)
+    res = await client.post("/admin/auth", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    assert res.status_code == 200 and client.cookies
+    res = await client.get("/admin/auth", headers={"Authorization": f"Bearer {token}"})
+    assert res.json()["user"]["email"] == ADMIN_EMAIL
+    client.cookies.clear()
+    res = await client.get("/admin/auth", headers={"Authorization": f"Bearer {token}"})
+    assert res.json()["user"]["email"] == "second@example.com"

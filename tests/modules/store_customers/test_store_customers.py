@@ -176,3 +176,24 @@ async def test_logout_keeps_an_admin_login(client: httpx.AsyncClient, admin_user
     assert (await client.delete("/store/auth")).status_code == 200
     assert (await client.get("/store/auth")).status_code == 401
     assert (await client.get("/admin/auth")).status_code == 200
+
+
+async def test_session_cookie_wins_over_bearer(client: httpx.AsyncClient) -> None:
+    # passport's ["store-session", "store-bearer"]: a session's customer over a Bearer token's
+    res = await client.post(
+        "/store/customers",
+        json={"email": "other@example.com", "password": PASSWORD, "first_name": "O", "last_name": "T"},
+    )
+    assert res.status_code == 200, res.text
+    other_token = (
+        await client.post("/store/auth/token", json={"email": "other@example.com", "password": PASSWORD})
+    ).json()["access_token"]
+    client.cookies.clear()
+    res = await _register(client)  # the session's customer
+    assert res.status_code == 200 and client.cookies
+    bearer = {"Authorization": f"Bearer {other_token}"}
+    assert (await client.get("/store/customers/me", headers=bearer)).json()["customer"]["email"] == EMAIL.lower()
+    assert (await client.get("/store/auth", headers=bearer)).json()["customer"]["email"] == EMAIL.lower()
+    client.cookies.clear()
+    me = (await client.get("/store/customers/me", headers=bearer)).json()["customer"]
+    assert me["email"] == "other@example.com"

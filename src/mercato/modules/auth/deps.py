@@ -35,20 +35,22 @@ async def current_admin(request: Request, tx: Tx) -> User:
     cached: User | None = getattr(request.state, "admin_user", None)
     if cached is not None:
         return cached
+    # passport's ["admin-session", "admin-bearer", "admin-api-token"]: the first that knows a
+    # user wins (a dashboard's session cookie over a Bearer token sent with it)
     user: User | None = None
-    api_token = request.headers.get("x-medusa-access-token")
-    if api_token:
-        user = (
-            await tx.execute(select(User).where(User.api_token == api_token, User.deleted_at.is_(None)))
-        ).scalar_one_or_none()
+    if request.cookies:
+        session = await load_session(tx, request)
+        if session is not None:
+            user = await _user_by_id(tx, session.data.get("user_id"))
     if user is None:
         claims = bearer_claims(request, "admin")
         if claims is not None:
             user = await _user_by_id(tx, claims.get("user_id") or claims.get("userId"))
-    if user is None:
-        session = await load_session(tx, request)
-        if session is not None:
-            user = await _user_by_id(tx, session.data.get("user_id"))
+    api_token = request.headers.get("x-medusa-access-token")
+    if user is None and api_token:
+        user = (
+            await tx.execute(select(User).where(User.api_token == api_token, User.deleted_at.is_(None)))
+        ).scalar_one_or_none()
     if user is None:
         raise Unauthorized()
     request.state.admin_user = user

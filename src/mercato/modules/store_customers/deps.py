@@ -12,19 +12,20 @@ from mercato.core.http import Tx
 
 
 async def current_customer_id(request: Request, tx: Tx) -> str | None:
-    """The logged-in customer's id, or None: the Bearer JWT (domain "store") first, no DB lookup,
-    then the session cookie's `customer_id`."""
+    """The logged-in customer's id, or None: the session cookie's `customer_id` first, then the
+    Bearer JWT (domain "store"), as passport's ["store-session", "store-bearer"] tries them."""
     cached: str | None = getattr(request.state, "customer_id", None)
     if cached is not None:
         return cached
     customer_id: str | None = None
-    claims = bearer_claims(request, "store")
-    if claims is not None and isinstance(claims.get("customer_id"), str):
-        customer_id = claims["customer_id"]
-    elif request.cookies:
+    if request.cookies:
         session = await load_session(tx, request)
         if session is not None and isinstance(session.data.get("customer_id"), str):
             customer_id = session.data["customer_id"]
+    if customer_id is None:
+        claims = bearer_claims(request, "store")
+        if claims is not None and isinstance(claims.get("customer_id"), str):
+            customer_id = claims["customer_id"]
     if customer_id is not None:
         request.state.customer_id = customer_id
     return customer_id
