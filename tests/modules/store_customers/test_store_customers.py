@@ -192,8 +192,8 @@ async def test_session_cookie_wins_over_bearer(client: httpx.AsyncClient) -> Non
     res = await _register(client)  # the session's customer
     assert res.status_code == 200 and client.cookies
     bearer = {"Authorization": f"Bearer {other_token}"}
-    assert (await client.get("/store/customers/me", headers=bearer)).json()["customer"]["email"] == EMAIL.lower()
-    assert (await client.get("/store/auth", headers=bearer)).json()["customer"]["email"] == EMAIL.lower()
+    for path in ("/store/customers/me", "/store/auth"):
+        assert (await client.get(path, headers=bearer)).json()["customer"]["email"] == EMAIL.lower()
     client.cookies.clear()
     me = (await client.get("/store/customers/me", headers=bearer)).json()["customer"]
     assert me["email"] == "other@example.com"
