@@ -258,6 +258,7 @@ async def test_create_refusals(admin: httpx.AsyncClient, db: Database) -> None:
     assert res.status_code == 400
     assert res.json() == invalid(
         "Product options length does not match variant options length. Product has 1 and variant has 0."
+        "\nCannot read properties of undefined (reading 'length')"
     )
     res = await admin.post(
         "/admin/products",

@@ -71,7 +71,7 @@ async def test_create_variant_refusals(admin: httpx.AsyncClient, db: Database) -
                 "prices": [],
                 "options": [{"option_id": option_id, "value": "L"}],
             },
-            "Product_variant with sku SHIRT-S already exists.",
+            'duplicate key value violates unique constraint "IDX_2ca8cfbdafb998ecfd6d340389"',
         ),
         (
             {
@@ -92,12 +92,16 @@ async def test_create_variant_refusals(admin: httpx.AsyncClient, db: Database) -
             "value must be a string, option_id must be a string",
         ),
     ]
+    # the variants transaction's failures carry its compensation's own error (a Medusa 1.20 bug,
+    # kept on the wire); the body validator's do not
+    suffix = "\nCannot read properties of undefined (reading 'length')"
     for body, message in cases:
         res = await admin.post(f"/admin/products/{pid}/variants", json=body)
         assert res.status_code == 400, body
-        assert res.json() == invalid(message), body
+        expected = message if message.endswith(("array", "option_id must be a string")) else message + suffix
+        assert res.json() == invalid(expected), body
     res = await admin.post("/admin/products/prod_nope/variants", json={"title": "x", "prices": []})
-    assert res.json() == invalid("Product id missing")
+    assert res.json() == invalid("Product id missing" + suffix)
     async with db.read_session() as tx:
         count = len((await tx.execute(select(ProductVariant.id))).scalars().all())
     assert count == 2

@@ -93,6 +93,16 @@ PRODUCT_COLUMNS = {c.name for c in Product.__table__.columns}
 VARIANT_COLUMNS = {c.name for c in ProductVariant.__table__.columns}
 
 _VARIANT_UNIQUE = ("sku", "barcode", "ean", "upc")
+# their unique indexes, named in PostgreSQL's own message when a variant's INSERT breaks one
+_VARIANT_UNIQUE_INDEX = {
+    "sku": "IDX_2ca8cfbdafb998ecfd6d340389",
+    "barcode": "IDX_045d4a149c09f4704e0bc08dd4",
+    "ean": "IDX_b5b6225539ee8501082fbc0714",
+    "upc": "IDX_aa16f61348be02dd07ce3fc54e",
+}
+# createVariantsTransaction: a failed createVariants step is compensated by
+# removeVariants(undefined), which throws too; the route joins both messages with "\n"
+_COMPENSATION_ERROR = "Cannot read properties of undefined (reading 'length')"
 
 
 # ---- query configuration (utils/get-query-config.ts) -----------------------------------------
@@ -1046,6 +1056,11 @@ async def _check_variant_unique(
         if variant_id is not None:
             stmt = stmt.where(ProductVariant.id != variant_id)
         if (await tx.execute(stmt.limit(1))).first() is not None:
+            if error_type == "invalid_data":
+                # an INSERT inside the variants transaction: the driver's message as it is
+                raise invalid_data(
+                    f'duplicate key value violates unique constraint "{_VARIANT_UNIQUE_INDEX[column]}"'
+                )
             raise MedusaError(error_type, f"Product_variant with {column} {value} already exists.")
 
 
@@ -1084,8 +1099,19 @@ async def create_variants(
     variants: Sequence[tuple[VariantIn | VariantBody, list[dict[str, Any]], int | None]],
 ) -> list[str]:
     """ProductVariantService.create inside createVariantsTransaction: each variant must give one
-    value per product option and differ from the existing variants; its failures are Medusa's
-    invalid_data (the transaction wraps every error)."""
+    value per product option and differ from the existing variants. Any failure is answered as
+    the transaction answers it: 400 invalid_data, its message followed by the compensation's."""
+    try:
+        return await _create_variants(tx, product_id, variants)
+    except MedusaError as err:
+        raise invalid_data(f"{err.message}\n{_COMPENSATION_ERROR}") from None
+
+
+async def _create_variants(
+    tx: AsyncSession,
+    product_id: str,
+    variants: Sequence[tuple[VariantIn | VariantBody, list[dict[str, Any]], int | None]],
+) -> list[str]:
     product = (
         await tx.execute(select(Product.id).where(Product.id == product_id, Product.deleted_at.is_(None)))
     ).first()
