@@ -249,7 +249,11 @@ _DATES = Prop(optional=True, nested=DATE_OPERATOR)
 
 def _optional_boolean(value: Any) -> Any:
     """utils/validators/is-boolean.ts optionalBooleanMapper: anything else reads as undefined."""
-    return {"true": True, "false": False, "null": None}.get(value) if isinstance(value, str) else value
+    # a Map lookup: an array (is_dynamic[0]=dynamic, as the dashboard's filter sends it) or any
+    # other object is not a key either
+    if isinstance(value, str):
+        return {"true": True, "false": False, "null": None}.get(value)
+    return value if isinstance(value, bool) else None
 
 
 def _boolean_or_unset(name: str, value: Any) -> str | None:
