@@ -144,6 +144,15 @@ async def test_update_variant(admin: httpx.AsyncClient, db: Database, region: st
         "prices",
     }
 
+    # the same currency twice: one row, updated by each, the last amount stays (Medusa)
+    res = await admin.post(
+        f"/admin/products/{product['id']}/variants/{small['id']}",
+        json={"prices": [{"currency_code": "usd", "amount": 2600}, {"currency_code": "usd", "amount": 2400}]},
+    )
+    assert [(p["id"], p["amount"]) for p in res.json()["product"]["variants"][0]["prices"]] == [
+        (usd["id"], 2400)
+    ]
+
     # prices: [] leaves prices alone? no: they become exactly the (empty) list
     res = await admin.post(f"/admin/products/{product['id']}/variants/{small['id']}", json={"prices": []})
     assert res.json()["product"]["variants"][0]["prices"] == []

@@ -1391,6 +1391,7 @@ async def set_variant_prices(
     for row in current:
         by_key.setdefault(key(row.region_id, row.currency_code, row.min_quantity, row.max_quantity), row)
     kept: set[str] = set()
+    sent: dict[tuple[Any, ...], Any] = {}  # a key's row in this list: kept (MoneyAmount) or new (dict)
     new_rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     now = _now(tx)
@@ -1401,8 +1402,18 @@ async def set_variant_prices(
         # updateVariantPricesBatch drops its quantities (a currency price keeps them)
         low, high = (None, None) if region_id else (price.min_quantity, price.max_quantity)
         k = key(region_id, currency, low, high)
+        if k in sent:
+            # the same price twice in one list: Medusa updates the one row with each, the last wins
+            row_or_new = sent[k]
+            if isinstance(row_or_new, dict):
+                row_or_new["amount"] = price.amount
+            elif row_or_new.amount != price.amount:
+                row_or_new.amount = price.amount
+                row_or_new.updated_at = now
+            continue
         found = by_key.get(k)
         if found is not None and found.id not in kept:
+            sent[k] = found
             kept.add(found.id)
             if found.amount != price.amount:
                 found.amount = price.amount
@@ -1410,18 +1421,18 @@ async def set_variant_prices(
             continue
         ma_id = generate_id("ma")
         kept.add(ma_id)
-        new_rows.append(
-            {
-                "id": ma_id,
-                "currency_code": currency,
-                "amount": price.amount,
-                "region_id": region_id,
-                "min_quantity": low,
-                "max_quantity": high,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        new_row = {
+            "id": ma_id,
+            "currency_code": currency,
+            "amount": price.amount,
+            "region_id": region_id,
+            "min_quantity": low,
+            "max_quantity": high,
+            "created_at": now,
+            "updated_at": now,
+        }
+        sent[k] = new_row
+        new_rows.append(new_row)
         links.append(
             {
                 "id": generate_id("pvma_"),
