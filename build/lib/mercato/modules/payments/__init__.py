@@ -1,1 +1,0 @@
-"""Payments: capture/refund of payments, payment collections, payment sessions (Medusa v1)."""
