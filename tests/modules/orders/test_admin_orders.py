@@ -118,6 +118,14 @@ async def test_get_order_fields_and_expand(admin: httpx.AsyncClient, db: Databas
     assert all(set(i) == {"refundable", "variant"} for i in order["items"])
     order = (await admin.get(f"/admin/orders/{built.order_id}?expand=items")).json()["order"]
     assert all({"title", "tax_lines", "variant", "refundable", "total"} <= set(i) for i in order["items"])
+    # an action's answer is not cleaned (cleanResponseData(order, [])): every loaded relation
+    # shows, and naming a total keeps tax_rate
+    res = await admin.post(f"/admin/orders/{built.order_id}?expand=region", json={})
+    order = res.json()["order"]
+    assert {"region", "payments", "refunds", "shipping_methods", "discounts", "gift_cards"} <= set(order)
+    assert "title" in order["items"][0]
+    res = await admin.post(f"/admin/orders/{built.order_id}?fields=id,total", json={})
+    assert "tax_rate" in res.json()["order"] and "email" not in res.json()["order"]
 
 
 async def test_get_order_unknown_and_unauthenticated(

@@ -30,7 +30,7 @@ Find = Annotated[OrderFindParams, Depends(params(OrderFindParams))]
 
 async def _answer(tx: Tx, order_id: str, p: OrderFindParams) -> Response:
     # after an action Medusa answers the saved entity, which carries `object: "order"`
-    return ok(await service.order_response(tx, order_id, p, with_object=True))
+    return ok(await service.order_response(tx, order_id, p, with_object=True, cleaned=False))
 
 
 @admin.get("/orders")

@@ -507,9 +507,18 @@ async def order_response(
     *,
     with_object: bool = False,
     includes_ok: bool = False,
+    cleaned: bool = True,
 ) -> dict[str, Any]:
-    """`{"order": …}` after an action: fresh rows, Medusa's default relations and totals."""
+    """`{"order": …}`: fresh rows, Medusa's default relations and totals. `cleaned` False: an
+    action's answer, which Medusa passes through cleanResponseData(order, []): every loaded
+    relation shows (the totals' ones too), and a selection naming a total keeps the tax_rate
+    transformQueryForTotals adds."""
     view = view_for(p, includes_ok=includes_ok)
+    if not cleaned and p is not None and (p.expand is not None or p.fields is not None):
+        fields = view.fields
+        if fields is not None and _selects_totals(_chosen(p)):
+            fields = fields | {"tax_rate"}
+        view = dataclasses.replace(view, shown=None, item_keys=None, fields=fields)
     found = await load_trees(tx, Order, [order_id], view.tree)
     if not found:
         if _selects_totals(_chosen(p)):
