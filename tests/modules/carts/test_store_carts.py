@@ -387,6 +387,11 @@ async def test_discounts(client: httpx.AsyncClient, shop: Shop, admin: httpx.Asy
     await client.post(f"{url}/shipping-methods", json={"option_id": shop.standard})
     await discount(admin, "CARTS-FIX", shop.eu, type="fixed", value=333)
     await discount(admin, "CARTS-US", shop.us, type="percentage", value=10)
+    # two discounts in one update: one is kept, the oldest (listByCodes has no ORDER BY and
+    # PostgreSQL returns rows as they were written), whatever the codes' or the list's order
+    await discount(admin, "AA-LATER", shop.eu, type="fixed", value=1)
+    res = await client.post(url, json={"discounts": [{"code": "aa-later"}, {"code": "carts-fix"}]})
+    assert [d["code"] for d in res.json()["cart"]["discounts"]] == ["CARTS-FIX"]
     res = await client.post(url, json={"discounts": [{"code": "carts-fix"}]})
     assert res.status_code == 200, res.text
     got = res.json()["cart"]

@@ -1168,13 +1168,16 @@ async def _free_shipping(tx: AsyncSession, cart_id: str) -> None:
 
 
 async def _discounts_by_codes(tx: AsyncSession, codes: Sequence[str]) -> list[Discount]:
-    """DiscountService.listByCodes."""
+    """DiscountService.listByCodes. Its query has no ORDER BY, and PostgreSQL's scan returns the
+    rows as they were written: the oldest first (which decides the one non-free-shipping
+    discount applyDiscounts keeps)."""
     normalized = [c.upper().strip() for c in codes]
     found = list(
         (
             await tx.execute(
                 select(Discount)
                 .where(Discount.code.in_(normalized), Discount.deleted_at.is_(None))
+                .order_by(Discount.created_at, Discount.id)
                 .options(*load_options(Discount, {"rule": {}}))
             )
         ).scalars()
