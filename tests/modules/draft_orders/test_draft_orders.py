@@ -130,6 +130,13 @@ async def test_create_minimal_and_variant_with_own_price(admin: httpx.AsyncClien
     assert cart["shipping_methods"][0]["price"] == 800
     assert cart["subtotal"] == 333
     assert cart["total"] == 333 + 33 + 800 + 80
+    # with a variant item in the cart, the custom item has its (empty) tax lines
+    assert custom["tax_lines"] == []
+    # only custom items: Medusa's computed tax lines cover none of them, the key is undefined
+    only_custom = await create_draft(
+        admin, shop, discounts=None, items=[{"title": "Hand made", "quantity": 1, "unit_price": 100}]
+    )
+    assert all("tax_lines" not in i for i in only_custom["cart"]["items"])
 
 
 async def test_create_with_customer_id_and_single_country_region(

@@ -168,6 +168,13 @@ async def draft_cart_json(
         address = out.get(key)
         if isinstance(address, dict):
             address["country"] = countries.get(address.get("country_code") or "")
+    items = out.get("items") or []
+    if items and not any(i.get("variant_id") for i in items):
+        # getLineItemTotals gives the items the tax lines it computes for the cart, keyed by the
+        # items with a variant: with none, every item's tax_lines is undefined (not in the JSON)
+        for item in items:
+            if not item.get("tax_lines"):
+                item.pop("tax_lines", None)
     out["raw_discount_total"] = view.totals.raw_discount_total
     return out
 
