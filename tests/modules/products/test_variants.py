@@ -144,13 +144,30 @@ async def test_update_variant(admin: httpx.AsyncClient, db: Database, region: st
         "prices",
     }
 
-    # the same currency twice: one row, updated by each, the last amount stays (Medusa)
+    # an existing price named twice: its one row, updated by each, the last amount stays (Medusa)
     res = await admin.post(
         f"/admin/products/{product['id']}/variants/{small['id']}",
         json={"prices": [{"currency_code": "usd", "amount": 2600}, {"currency_code": "usd", "amount": 2400}]},
     )
     assert [(p["id"], p["amount"]) for p in res.json()["product"]["variants"][0]["prices"]] == [
         (usd["id"], 2400)
+    ]
+    # a new price named twice: two rows (neither existed when Medusa read the rows)
+    res = await admin.post(
+        f"/admin/products/{product['id']}/variants/{small['id']}",
+        json={
+            "prices": [
+                {"currency_code": "usd", "amount": 2400},
+                {"currency_code": "eur", "amount": 10},
+                {"currency_code": "eur", "amount": 20},
+            ]
+        },
+    )
+    prices = res.json()["product"]["variants"][0]["prices"]
+    assert sorted((p["currency_code"], p["amount"]) for p in prices) == [
+        ("eur", 10),
+        ("eur", 20),
+        ("usd", 2400),
     ]
 
     # prices: [] leaves prices alone? no: they become exactly the (empty) list

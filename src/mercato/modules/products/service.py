@@ -1391,7 +1391,7 @@ async def set_variant_prices(
     for row in current:
         by_key.setdefault(key(row.region_id, row.currency_code, row.min_quantity, row.max_quantity), row)
     kept: set[str] = set()
-    sent: dict[tuple[Any, ...], Any] = {}  # a key's row in this list: kept (MoneyAmount) or new (dict)
+    sent: dict[tuple[Any, ...], MoneyAmount] = {}  # existing rows this list named
     new_rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     now = _now(tx)
@@ -1403,13 +1403,12 @@ async def set_variant_prices(
         low, high = (None, None) if region_id else (price.min_quantity, price.max_quantity)
         k = key(region_id, currency, low, high)
         if k in sent:
-            # the same price twice in one list: Medusa updates the one row with each, the last wins
-            row_or_new = sent[k]
-            if isinstance(row_or_new, dict):
-                row_or_new["amount"] = price.amount
-            elif row_or_new.amount != price.amount:
-                row_or_new.amount = price.amount
-                row_or_new.updated_at = now
+            # an existing price named twice in one list: upsertCurrencyPrices looked the rows up
+            # once, so each entry updates that row and the last amount stays
+            again = sent[k]
+            if again.amount != price.amount:
+                again.amount = price.amount
+                again.updated_at = now
             continue
         found = by_key.get(k)
         if found is not None and found.id not in kept:
@@ -1431,7 +1430,7 @@ async def set_variant_prices(
             "created_at": now,
             "updated_at": now,
         }
-        sent[k] = new_row
+        # (a new price named twice gives two rows: neither existed when the rows were read)
         new_rows.append(new_row)
         links.append(
             {
