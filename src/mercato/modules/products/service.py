@@ -882,7 +882,8 @@ async def _replace_variants(tx: AsyncSession, product_id: str, variants: Sequenc
             tx, row, variant, variant_rank=rank, fields=fields, duplicate_type="duplicate_error"
         )
     if to_create:
-        await create_variants(tx, product_id, to_create)
+        # update-product.ts's ProductVariantReq has no default quantity (create's has 0)
+        await create_variants(tx, product_id, to_create, default_quantity=False)
 
 
 async def delete_product(tx: AsyncSession, product_id: str) -> None:
@@ -1097,12 +1098,14 @@ async def create_variants(
     tx: AsyncSession,
     product_id: str,
     variants: Sequence[tuple[VariantIn | VariantBody, list[dict[str, Any]], int | None]],
+    *,
+    default_quantity: bool = True,
 ) -> list[str]:
     """ProductVariantService.create inside createVariantsTransaction: each variant must give one
     value per product option and differ from the existing variants. Any failure is answered as
     the transaction answers it: 400 invalid_data, its message followed by the compensation's."""
     try:
-        return await _create_variants(tx, product_id, variants)
+        return await _create_variants(tx, product_id, variants, default_quantity)
     except MedusaError as err:
         raise invalid_data(f"{err.message}\n{_COMPENSATION_ERROR}") from None
 
@@ -1111,6 +1114,7 @@ async def _create_variants(
     tx: AsyncSession,
     product_id: str,
     variants: Sequence[tuple[VariantIn | VariantBody, list[dict[str, Any]], int | None]],
+    default_quantity: bool,
 ) -> list[str]:
     product = (
         await tx.execute(select(Product.id).where(Product.id == product_id, Product.deleted_at.is_(None)))
@@ -1155,7 +1159,8 @@ async def _create_variants(
     for variant, given_options, rank in variants:
         values = _variant_values(variant)
         await _check_variant_unique(tx, values, None, "invalid_data")
-        values.setdefault("inventory_quantity", 0)
+        if default_quantity:
+            values.setdefault("inventory_quantity", 0)
         if values.get("inventory_quantity") is None:
             raise invalid_data(
                 'null value in column "inventory_quantity" of relation "product_variant" '
