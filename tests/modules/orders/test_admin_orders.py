@@ -564,6 +564,11 @@ async def test_actions_keep_data_when_order_unknown(admin: httpx.AsyncClient, db
         res = await admin.post(f"/admin/orders/order_missing/{action}")
         assert res.status_code == 404
         assert res.json() == {"type": "not_found", "message": "Order with id order_missing was not found"}
+    res = await admin.get("/admin/orders?limit=-1")
+    assert (res.status_code, res.json()) == (
+        400,
+        {"type": "invalid_data", "message": "limit must not be less than 0"},
+    )
     # createRefund reads through retrieveWithTotals (retrieveLegacy): "id: <id>"
     res = await admin.post("/admin/orders/order_missing/refund", json={"amount": 1, "reason": "other"})
     assert (res.status_code, res.json()) == (

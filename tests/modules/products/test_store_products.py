@@ -185,6 +185,8 @@ async def test_unknown_id_and_bad_input(client: httpx.AsyncClient) -> None:
     assert res.json() == {"type": "not_found", "message": "Product with id: prod_nope was not found"}
     cases = [
         ({"limit": "abc"}, "limit must be a number conforming to the specified constraints"),
+        ({"limit": "-1"}, "limit must not be less than 0"),
+        ({"offset": "-1"}, "offset must not be less than 0"),
         ({"collection_id": "x"}, "collection_id must be an array"),
         ({"foo": "1"}, "property foo should not exist"),
         ({"expand": "foo"}, "Requested fields [foo] are not valid"),
