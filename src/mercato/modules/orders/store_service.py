@@ -266,24 +266,17 @@ def store_view(
 
 
 def _present_item(item: LineItem, sub: Tree, totals: T.Totals, view: StoreView) -> dict[str, Any]:
-    out = present(item, {k: v for k, v in sub.items() if k != "variant"})
+    # present() gives a product loaded with its profiles its profile (Product.afterLoad)
+    out = present(item, sub)
     assert out is not None
-    if "variant" in sub:
-        variant = item.variant  # type: ignore[attr-defined]
-        vsub = sub["variant"]
-        shown = present(variant, {k: v for k, v in vsub.items() if k != "product"})
-        if shown is not None and "product" in vsub:
-            shown["product"] = present(variant.product, vsub["product"])  # with its profile
-        out["variant"] = shown
     # decorateTotals: the answer's quantity is what was not returned
     out["quantity"] = item.quantity - (item.returned_quantity or 0)
     line = totals.items.get(item.id)
     if line is not None:
         if view.item_totals:
             for key in _ITEM_TOTALS:
-                out[key] = getattr(line, key)
-            if not view.item_raw_discount:
-                del out["raw_discount_total"]
+                if key != "raw_discount_total" or view.item_raw_discount:
+                    out[key] = getattr(line, key)
         if view.refundable:
             out["refundable"] = line.refundable
     return out
