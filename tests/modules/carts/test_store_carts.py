@@ -248,6 +248,49 @@ async def test_cart_routes_refuse_unknown_query_keys(client: httpx.AsyncClient, 
     assert res.status_code == 200
 
 
+async def test_get_cart_fields_and_expand(client: httpx.AsyncClient, shop: Shop) -> None:
+    """Medusa's GET honours `fields` (columns, `id` always) and `expand` (relations besides those
+    retrieveWithTotals always loads); totals are computed either way. Checked against 1.20.11."""
+    cart = await new_cart(client, region_id=shop.us, items=[{"variant_id": shop.small, "quantity": 1}])
+    full = (await client.get(f"/store/carts/{cart['id']}")).json()["cart"]
+    totals_relations = {"discounts", "gift_cards", "items", "region", "shipping_address", "shipping_methods"}
+    totals = {k for k in full if k.endswith("total")}
+
+    res = await client.get(f"/store/carts/{cart['id']}?fields=email")
+    assert res.status_code == 200
+    got = res.json()["cart"]
+    assert set(got) == {"id", "email", "object"} | totals | totals_relations | {
+        "billing_address",
+        "payment",
+        "payment_sessions",
+        "sales_channel",
+    }
+    assert got["total"] == full["total"] == 1200
+    assert set(got["region"]) == set(full["region"])
+
+    res = await client.get(f"/store/carts/{cart['id']}?expand=items")
+    got = res.json()["cart"]
+    assert set(got) == set(full) - {"billing_address", "payment", "payment_sessions", "sales_channel"}
+    assert "countries" not in got["region"] and "payment_providers" not in got["region"]
+    assert got["items"] == full["items"]
+
+    res = await client.get(f"/store/carts/{cart['id']}?expand=region.countries,customer,payment_sessions")
+    got = res.json()["cart"]
+    assert got["customer"] is None and got["payment_sessions"] == []
+    assert got["region"]["countries"] == full["region"]["countries"]
+    assert "payment_providers" not in got["region"] and "sales_channel" not in got
+
+
+async def test_get_cart_unknown_relation(client: httpx.AsyncClient, shop: Shop) -> None:
+    # Medusa: TypeORM's 500; an unknown cart stays a 404 first
+    cart = await new_cart(client, region_id=shop.us)
+    res = await client.get(f"/store/carts/{cart['id']}?expand=items,bogus")
+    assert res.status_code == 400
+    assert res.json() == {"type": "invalid_data", "message": "Relation bogus is not a valid relation of Cart"}
+    res = await client.get("/store/carts/cart_nope?expand=bogus")
+    assert res.status_code == 404
+
+
 # ---- update ----------------------------------------------------------------------------------
 
 

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Request, Response
 
+from mercato.core.errors import MedusaError
 from mercato.core.http import Tx, ok
-from mercato.core.query import RetrieveParams, params
+from mercato.core.query import RetrieveParams, fields_for, params
 from mercato.core.routing import public_router
 from mercato.core.validation import body_or_empty
 from mercato.modules.carts import service
@@ -28,8 +29,10 @@ from mercato.modules.store_customers.deps import OptionalCustomer
 store = public_router("/store", "Carts")
 
 # transformStoreQuery(FindParams) on every cart route: only `expand` and `fields` are accepted (an
-# unknown query key is Medusa's 400). Mercato answers the default relations whatever they say.
+# unknown query key is Medusa's 400). Only the GET reads them (the other routes of Medusa pass
+# their own defaults to the service); the others answer the default relations.
 _FIND = [Depends(params(RetrieveParams))]
+Find = Annotated[RetrieveParams, Depends(params(RetrieveParams))]
 
 
 def _client_ip(request: Request) -> str | None:
@@ -70,12 +73,21 @@ async def create_cart(
     return await _answer(tx, cart_id)
 
 
-@store.get("/carts/{cart_id}", dependencies=_FIND)
-async def get_cart(cart_id: str, tx: Tx, customer_id: OptionalCustomer) -> Response:
+@store.get("/carts/{cart_id}")
+async def get_cart(cart_id: str, tx: Tx, customer_id: OptionalCustomer, p: Find) -> Response:
+    try:
+        extra, with_customer = service.cart_relations(p.expand)
+    except MedusaError:
+        await service.cart_response(tx, cart_id)  # an unknown cart is Medusa's 404 first
+        raise
     if customer_id:
         await service.assign_customer(tx, cart_id, customer_id)
         await tx.commit()
-    return await _answer(tx, cart_id)
+    fields = fields_for(p)
+    if fields is not None:
+        fields.add("id")
+    answer = await service.cart_response(tx, cart_id, with_customer=with_customer, extra=extra, fields=fields)
+    return ok(answer)
 
 
 @store.post("/carts/{cart_id}", dependencies=_FIND)
@@ -152,7 +164,7 @@ async def add_shipping_method(
 @store.post("/carts/{cart_id}/taxes", dependencies=_FIND)
 async def calculate_taxes(cart_id: str, request: Request, tx: Tx) -> Response:
     async def work() -> dict[str, Any]:
-        return await service.cart_response(tx, cart_id, force_taxes=True, totals_relations_only=True)
+        return await service.cart_response(tx, cart_id, force_taxes=True, extra=frozenset())
 
     return await idempotent_request(request, tx, cart_id, work)
 

@@ -336,27 +336,80 @@ def _method_json(method: dict[str, Any], view: CartView, *, with_option: bool = 
     return out
 
 
-def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict[str, Any]:
-    """Medusa's store cart JSON: columns, default relations, computed tax lines and every total.
+# The store cart routes' default relations beyond what CartService.retrieveWithTotals always
+# loads (getTotalsRelations): what `expand` may leave out or name again
+DEFAULT_EXTRA = frozenset(
+    {
+        "billing_address",
+        "payment",
+        "payment_sessions",
+        "region.countries",
+        "region.payment_providers",
+        "sales_channel",
+        "shipping_methods.shipping_option",
+    }
+)
 
-    `totals_relations_only`: only the relations CartService.retrieveWithTotals adds by itself (what
-    POST /store/carts/{id}/taxes answers: no billing address, payment, sessions, sales channel,
-    region countries/providers or shipping options). `view.customer` set: a `customer` key too
-    (POST /store/carts/{id}/line-items loads it). The cart-level raw_discount_total is left out:
-    Medusa's cleanResponseData omits it (the items keep theirs)."""
+
+# Cart's relations (models/cart.ts): what an `expand` may start with
+_CART_RELATION_NAMES = frozenset(
+    {
+        "billing_address",
+        "customer",
+        "discounts",
+        "gift_cards",
+        "items",
+        "payment",
+        "payment_sessions",
+        "region",
+        "sales_channel",
+        "shipping_address",
+        "shipping_methods",
+    }
+)
+
+
+def cart_relations(expand: str | None) -> tuple[frozenset[str], bool]:
+    """`expand` of GET /store/carts/{id} as (extra relations for present_cart, with customer).
+
+    Medusa loads the named relations besides getTotalsRelations' own; without `expand` the route's
+    defaults. A name that is no relation of Cart is a 400 here (Medusa: TypeORM's 500)."""
+    if expand is None:
+        return DEFAULT_EXTRA, False
+    names = {x.strip() for x in expand.split(",") if x.strip()}
+    for name in names:
+        if name.split(".")[0] not in _CART_RELATION_NAMES:
+            raise invalid_data(f"Relation {name.split('.')[0]} is not a valid relation of Cart")
+    with_customer = any(n.split(".")[0] == "customer" for n in names)
+    return frozenset(DEFAULT_EXTRA & names), with_customer
+
+
+def present_cart(
+    view: CartView, *, extra: frozenset[str] = DEFAULT_EXTRA, fields: set[str] | None = None
+) -> dict[str, Any]:
+    """Medusa's store cart JSON: columns, relations, computed tax lines and every total.
+
+    `extra`: which of DEFAULT_EXTRA are loaded besides the relations retrieveWithTotals always
+    adds (POST /store/carts/{id}/taxes: none; GET with `expand`: those it names). `fields`: the
+    columns selected (`id` always; relations and totals stay). `view.customer` set: a `customer`
+    key too (POST /store/carts/{id}/line-items loads it). The cart-level raw_discount_total is
+    left out: Medusa's cleanResponseData omits it (the items keep theirs)."""
     cart = view.cart
-    full = not totals_relations_only
     out: dict[str, Any] = {"object": "cart"}
-    out.update(_columns_of(cart, _CART_RELATIONS))
-    if full:
+    columns = _columns_of(cart, _CART_RELATIONS)
+    if fields is not None:
+        columns = {k: v for k, v in columns.items() if k in fields or k == "id"}
+    out.update(columns)
+    if "billing_address" in extra:
         out["billing_address"] = cart["billing_address"]
     if view.with_customer:
         out["customer"] = cart["customer"]
     out["discounts"] = list(cart["discounts"])
     out["gift_cards"] = list(cart["gift_cards"])
     out["items"] = [_item_json(i, view) for i in cart["items"]]
-    if full:
+    if "payment" in extra:
         out["payment"] = cart["payment"]
+    if "payment_sessions" in extra:
         sessions = list(cart["payment_sessions"])
         out["payment_sessions"] = sessions
         # Cart.afterLoad: the selected session as `payment_session`; the key is absent when none is
@@ -366,14 +419,20 @@ def present_cart(view: CartView, *, totals_relations_only: bool = False) -> dict
     source = cart["region"]
     region: dict[str, Any] | None = None
     if source is not None:
-        region = dict(source) if full else _columns_of(source, CART_TREE["region"])
+        region = _columns_of(source, CART_TREE["region"])
+        for name in ("countries", "payment_providers"):
+            if f"region.{name}" in extra:
+                region[name] = source[name]
         region["tax_rate"] = float4(region["tax_rate"])
         region["tax_rates"] = [_rate_json(r) for r in view.region_tax_rates]
     out["region"] = region
-    if full:
+    if "sales_channel" in extra:
         out["sales_channel"] = cart["sales_channel"]
     out["shipping_address"] = cart["shipping_address"]
-    out["shipping_methods"] = [_method_json(m, view, with_option=full) for m in cart["shipping_methods"]]
+    with_option = "shipping_methods.shipping_option" in extra
+    out["shipping_methods"] = [
+        _method_json(m, view, with_option=with_option) for m in cart["shipping_methods"]
+    ]
     t = view.totals
     out.update(
         subtotal=t.subtotal,
@@ -402,11 +461,12 @@ async def cart_response(
     *,
     force_taxes: bool = False,
     with_customer: bool = False,
-    totals_relations_only: bool = False,
+    extra: frozenset[str] = DEFAULT_EXTRA,
+    fields: set[str] | None = None,
 ) -> dict[str, Any]:
     """`{"cart": ...}` as the store cart routes answer (see present_cart for the options)."""
     view = await cart_json_view(tx, cart_id, force_taxes=force_taxes, with_customer=with_customer)
-    return {"cart": present_cart(view, totals_relations_only=totals_relations_only)}
+    return {"cart": present_cart(view, extra=extra, fields=fields)}
 
 
 # ---- helpers ---------------------------------------------------------------------------------
