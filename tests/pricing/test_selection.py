@@ -84,6 +84,35 @@ def test_a_price_of_another_region_never_applies() -> None:
     assert select(prices, ctx) == (900, 900, "default")
 
 
+def test_without_prices_of_its_own_a_region_takes_its_currencys_prices() -> None:
+    # Medusa's "gets prices for currency if no region prices exist": another region's prices in
+    # the currency, price lists included, when the region has none and no unbound price exists
+    ctx = PricingContext(region_id="reg_mt", currency_code="eur")
+    prices = [price(950, region="reg_eu"), price(850, region="reg_eu", lst=SALE), price(10, currency="usd")]
+    assert [p.amount for p in candidates(prices, ctx, NOW)] == [950, 850]
+    assert select(prices, ctx) == (950, 850, "sale")
+
+
+def test_a_currency_alone_takes_every_price_in_it() -> None:
+    # Medusa's "gets prices for multi currency product" (?currency_code=dkk, no region)
+    ctx = PricingContext(currency_code="dkk")
+    prices = [
+        price(130, currency="dkk", region="reg_dk"),
+        price(110, currency="dkk", region="reg_dk", lst=SALE),
+    ]
+    prices.append(price(120, currency="usd", region="reg_us"))
+    assert select(prices, ctx) == (130, 110, "sale")
+
+
+def test_equal_region_and_currency_prices_keep_the_region_price() -> None:
+    # 1000 + 10 % tax equals the region's tax-inclusive 1100: neither is lower, and Medusa, which
+    # stores region prices first, keeps the region's
+    ctx = PricingContext(region_id="reg_eu", currency_code="eur", tax_inclusive_pricing=True)
+    prices = [price(1000, id="ma_1"), price(1100, id="ma_2", region="reg_eu", region_tax=True)]
+    chosen = select_price(candidates(prices, ctx, NOW), ctx, 0.1)
+    assert (chosen.calculated_price, chosen.calculated_price_includes_tax) == (1100, True)
+
+
 def test_sale_price_applies_only_when_lower() -> None:
     assert select([price(1000, region="reg_eu"), price(800, region="reg_eu", lst=SALE)]) == (
         1000,
@@ -375,7 +404,9 @@ def test_calculated_is_a_valid_candidate(prices: list[Candidate], quantity: int 
         return
     assert chosen.chosen in valid
     assert chosen.calculated_price == chosen.chosen.amount
-    assert all(p.region_id in (None, "reg_eu") for p in found)
+    # another region's price only when the region has none and the currency no unbound one
+    own = [p for p in found if p.region_id in (None, "reg_eu")]
+    assert own == found or not own
     assert all(p.region_id == "reg_eu" or p.currency_code == "eur" for p in found)
 
 

@@ -159,17 +159,26 @@ def price_list_applies(
     return customer_group_ids is not None and not price_list.customer_group_ids.isdisjoint(customer_group_ids)
 
 
-def _matches_market(price: Candidate, ctx: PricingContext) -> bool:
-    """The price is for the context's region, or for its currency without being bound to a region."""
+def _matches_market(price: Candidate, ctx: PricingContext, *, loose: bool) -> bool:
+    """The price is for the context's region, or for its currency: `loose`, whatever region it is
+    bound to (Medusa's findManyForVariantsInRegion); otherwise only when bound to no region."""
     if ctx.region_id is not None and price.region_id == ctx.region_id:
         return True
     return (
-        ctx.currency_code is not None and price.currency_code == ctx.currency_code and price.region_id is None
+        ctx.currency_code is not None
+        and price.currency_code == ctx.currency_code
+        and (loose or price.region_id is None)
     )
 
 
 def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
-    """findManyForVariantsInRegion's filter: the prices a variant shows and chooses from."""
+    """findManyForVariantsInRegion's filter: the prices a variant shows and chooses from.
+
+    Medusa takes every price in the context's currency, whichever region it is bound to, so a
+    region's price leaks into every other region of that currency and the lowest wins (Medusa
+    #6091). With a region, Mercato keeps to the region's prices and the currency's unbound ones,
+    and falls back to Medusa's rule only when there is none of those (Medusa's own test "gets
+    prices for currency if no region prices exist"). Without a region, Medusa's rule."""
     out: list[Candidate] = []
     has_market = ctx.region_id is not None or ctx.currency_code is not None
     for price in prices:
@@ -178,10 +187,13 @@ def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.d
                 continue
             if not has_market and ctx.customer_group_ids is None and not ctx.include_discount_prices:
                 continue
-        if has_market and not _matches_market(price, ctx):
-            continue
         out.append(price)
-    return out
+    if not has_market:
+        return out
+    strict = [p for p in out if _matches_market(p, ctx, loose=ctx.region_id is None)]
+    if strict or ctx.region_id is None:
+        return strict
+    return [p for p in out if _matches_market(p, ctx, loose=True)]
 
 
 # ---- quantity --------------------------------------------------------------------------------
@@ -253,22 +265,24 @@ def select_price(
     when unknown (then a tax-inclusive and a tax-exclusive price cannot be compared)."""
     result = PriceSelection()
     tax_aware = ctx.tax_inclusive_pricing
-    # a fixed order (Medusa: whatever order the database returned) makes duplicates deterministic
-    prices = sorted(prices, key=lambda p: p.id)
+    # a fixed order (Medusa: whatever order the database returned) makes duplicates deterministic;
+    # region prices first, as Medusa stores a variant's region prices before its currency prices
+    # (of two equal prices, the first stays chosen)
+    prices = sorted(prices, key=lambda p: (p.region_id is None, p.id))
     for price in prices:
         if price.price_list is None and price.min_quantity is None and price.max_quantity is None:
             region_price = ctx.region_id is not None and price.region_id == ctx.region_id
             currency_price = (
                 ctx.currency_code is not None
                 and price.currency_code == ctx.currency_code
-                and price.region_id is None
                 and result.original_price is None
             )
             if region_price or currency_price:
                 result.original_price = price.amount
                 result.original_price_includes_tax = _includes_tax(price) if tax_aware else None
 
-    valid = [p for p in prices if valid_quantity(p, ctx.quantity) and _matches_market(p, ctx)]
+    # `prices` are candidates(): the market rule is theirs; this only keeps out other currencies
+    valid = [p for p in prices if valid_quantity(p, ctx.quantity) and _matches_market(p, ctx, loose=True)]
     defaults = [p for p in valid if p.price_list is None]
     by_list: dict[str, list[Candidate]] = {}
     for p in valid:

@@ -104,6 +104,56 @@ async def test_add_line_item_outside_sales_channel(
     }
 
 
+async def test_region_prices_serve_a_region_of_the_currency_without_its_own(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop
+) -> None:
+    """Medusa's "gets prices for currency if no region prices exist": a variant priced only for
+    the EU region is sold in another eur region at that price; where the other region has a
+    price of its own, the EU's does not leak in (Medusa #6091)."""
+    res = await admin.post(
+        "/admin/regions",
+        json={
+            "name": "carts-mt",
+            "currency_code": "eur",
+            "tax_rate": 0,
+            "countries": ["mt"],
+            "payment_providers": ["manual"],
+            "fulfillment_providers": ["manual"],
+        },
+    )
+    mt = res.json()["region"]["id"]
+    body = {
+        "title": "Regional",
+        "inventory_quantity": 5,
+        "prices": [{"region_id": shop.eu, "amount": 700}],
+        "options": [{"option_id": None, "value": "R"}],
+    }
+    product = (await client.get(f"/store/products/{shop.product}")).json()["product"]
+    body["options"] = [{"option_id": product["options"][0]["id"], "value": "R"}]
+    res = await admin.post(f"/admin/products/{shop.product}/variants", json=body)
+    assert res.status_code == 200, res.text
+    regional = next(v["id"] for v in res.json()["product"]["variants"] if v["title"] == "Regional")
+
+    cart = await new_cart(client, region_id=mt)
+    res = await client.post(
+        f"/store/carts/{cart['id']}/line-items", json={"variant_id": regional, "quantity": 1}
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["cart"]["items"][0]["unit_price"] == 700
+
+    # small has an unbound eur price (1000): the EU-only 600 added to it stays in the EU
+    res = await admin.post(
+        f"/admin/products/{shop.product}/variants/{shop.small}",
+        json={"prices": [{"currency_code": "eur", "amount": 1000}, {"region_id": shop.eu, "amount": 600}]},
+    )
+    assert res.status_code == 200, res.text
+    res = await client.post(
+        f"/store/carts/{cart['id']}/line-items", json={"variant_id": shop.small, "quantity": 1}
+    )
+    small = next(i for i in res.json()["cart"]["items"] if i["variant_id"] == shop.small)
+    assert small["unit_price"] == 1000
+
+
 async def test_update_line_item(client: httpx.AsyncClient, shop: Shop) -> None:
     cart = await new_cart(client, region_id=shop.eu, items=[{"variant_id": shop.small, "quantity": 1}])
     item_id = cart["items"][0]["id"]

@@ -309,9 +309,8 @@ def _prices_statement(by_region: bool, by_currency: bool, only_defaults: bool) -
         if by_region:
             market.append(MoneyAmount.region_id == bindparam("region_id"))
         if by_currency:
-            market.append(
-                and_(MoneyAmount.currency_code == bindparam("currency_code"), MoneyAmount.region_id.is_(None))
-            )
+            # whatever region: selection.candidates decides when another region's price counts
+            market.append(MoneyAmount.currency_code == bindparam("currency_code"))
         stmt = stmt.where(or_(*market))
     elif only_defaults:
         stmt = stmt.where(MoneyAmount.price_list_id.is_(None))
