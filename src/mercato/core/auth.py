@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jwt
 from fastapi import Request, Response
@@ -97,8 +97,15 @@ async def start_session(tx: AsyncSession, response: Response, data: dict[str, An
             )
         )
     await tx.flush()
+    # as express-session writes it (the `cookie` package): the value URI-encoded, an Expires date,
+    # no Max-Age and no SameSite (Medusa sets SameSite only in production, with Secure)
     response.set_cookie(
-        COOKIE_NAME, f"s:{sid}.{_signature(sid)}", max_age=ttl, httponly=True, path="/", samesite="lax"
+        COOKIE_NAME,
+        quote(f"s:{sid}.{_signature(sid)}", safe=""),
+        expires=utcnow() + datetime.timedelta(seconds=ttl),
+        httponly=True,
+        path="/",
+        samesite=None,
     )
 
 

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import httpx
@@ -12,6 +13,12 @@ async def test_cookie_session_login_get_and_logout(client: httpx.AsyncClient, ad
     assert body["user"]["id"] == admin_user.id
     assert "password_hash" not in body["user"]
     assert "connect.sid" in res.cookies
+    # express-session's form: the value URI-encoded (no quotes), Expires, no Max-Age/SameSite
+    cookie = res.headers["set-cookie"]
+    expires = r"expires=\w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT; "
+    assert re.match(r"connect\.sid=s%3A[\w%-]+\.[\w%-]+; " + expires, cookie)
+    assert "max-age" not in cookie.lower() and "samesite" not in cookie.lower()
+    assert "httponly" in cookie.lower() and "path=/" in cookie.lower()
 
     res = await client.get("/admin/auth")
     assert res.status_code == 200
