@@ -401,6 +401,14 @@ async def test_update_refusals(admin: httpx.AsyncClient) -> None:
         "property region_id should not exist, property is_return should not exist, "
         "property data should not exist",
     )
+    # an explicit null amount counts (isDefined) and a flat rate needs one
+    refused(
+        await admin.post(url, json={"requirements": [], "amount": None}),
+        400,
+        "invalid_data",
+        "Shipping options of type `flat_rate` must have an `amount`",
+    )
+    assert (await admin.get(url)).json()["shipping_option"]["amount"] == option["amount"]
     refused(
         await admin.post(url, json={"requirements": [{"type": "foo", "amount": 1}]}),
         400,

@@ -340,7 +340,7 @@ async def update_option(
     # validateAndMutatePrice
     price_type = option.price_type
     amount: float | None = option.amount
-    if data.amount is not None:
+    if "amount" in data.model_fields_set:  # isDefined: an explicit null counts (a flat rate refuses it)
         amount = data.amount
     if data.price_type is not None:
         price_type = _validate_price_type(data.price_type, option.provider_id)
