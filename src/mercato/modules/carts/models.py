@@ -386,7 +386,8 @@ Cart.customer = relationship(  # type: ignore[attr-defined]
 )
 Cart.sales_channel = relationship(  # type: ignore[attr-defined]
     "SalesChannel",
-    primaryjoin="foreign(Cart.sales_channel_id) == SalesChannel.id",
+    # TypeORM leaves a soft-deleted channel out of the relation (the answer says null)
+    primaryjoin="and_(foreign(Cart.sales_channel_id) == SalesChannel.id, SalesChannel.deleted_at.is_(None))",
     lazy="raise",
     viewonly=True,
 )

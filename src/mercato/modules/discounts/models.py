@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    and_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -324,7 +325,7 @@ t_discount_rule_products = Table(
 
 # ---- relations (Medusa's names); read-only, the service writes rows and join rows itself -------
 
-from sqlalchemy.orm import relationship  # noqa: E402
+from sqlalchemy.orm import foreign, relationship, remote  # noqa: E402
 
 from mercato.modules.regions.models import Region  # noqa: E402
 
@@ -345,8 +346,10 @@ Discount.rule = relationship(  # type: ignore[attr-defined]
 )
 Discount.parent_discount = relationship(  # type: ignore[attr-defined]
     Discount,
-    foreign_keys=[Discount.parent_discount_id],
-    remote_side=[Discount.id],
+    # TypeORM leaves a soft-deleted parent out of the relation (the answer says null)
+    primaryjoin=and_(
+        foreign(Discount.parent_discount_id) == remote(Discount.id), remote(Discount.deleted_at).is_(None)
+    ),
     lazy="raise",
     viewonly=True,
 )
@@ -361,13 +364,19 @@ Discount.regions = relationship(  # type: ignore[attr-defined]
 )
 
 
+def _alive(model: type, join: Any) -> Any:
+    deleted = getattr(model, "deleted_at", None)
+    return join if deleted is None else and_(join, deleted.is_(None))
+
+
 def _condition_resources(join: Any, column: str, model: type) -> Any:
     table = join.__table__
     return relationship(
         model,
         secondary=table,
         primaryjoin=DiscountCondition.id == table.c.condition_id,
-        secondaryjoin=model.id == table.c[column],  # type: ignore[attr-defined]
+        # TypeORM leaves soft-deleted resources out (a deleted product or collection disappears)
+        secondaryjoin=_alive(model, model.id == table.c[column]),  # type: ignore[attr-defined]
         order_by=model.id,  # type: ignore[attr-defined]
         lazy="raise",
         viewonly=True,

@@ -57,7 +57,13 @@ class GiftCard(Base):
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB)
     tax_rate: Mapped[float | None] = mapped_column(REAL)
 
-    region: Mapped[Region] = relationship("Region", lazy="raise", viewonly=True)
+    # TypeORM leaves a soft-deleted region out of the relation (the answer says null)
+    region: Mapped[Region] = relationship(
+        "Region",
+        primaryjoin="and_(foreign(GiftCard.region_id) == Region.id, Region.deleted_at.is_(None))",
+        lazy="raise",
+        viewonly=True,
+    )
     order: Mapped[Order | None] = relationship("Order", lazy="raise", viewonly=True)
 
 

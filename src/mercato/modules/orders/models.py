@@ -533,7 +533,8 @@ Order.customer = relationship(  # type: ignore[attr-defined]
 )
 Order.sales_channel = relationship(  # type: ignore[attr-defined]
     "SalesChannel",
-    primaryjoin="foreign(Order.sales_channel_id) == SalesChannel.id",
+    # TypeORM leaves a soft-deleted channel out of the relation (the answer says null)
+    primaryjoin="and_(foreign(Order.sales_channel_id) == SalesChannel.id, SalesChannel.deleted_at.is_(None))",
     lazy="raise",
     viewonly=True,
 )

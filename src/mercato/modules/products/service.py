@@ -337,8 +337,14 @@ async def list_products(tx: AsyncSession, p: AdminGetProductsParams) -> tuple[li
         )
     if p.sales_channel_id is not None:
         psc = ProductSalesChannel
+        # Medusa inner-joins the channels relation, which leaves soft-deleted channels out
         stmt = stmt.where(
-            exists().where(psc.product_id == Product.id, psc.sales_channel_id.in_(p.sales_channel_id))
+            exists().where(
+                psc.product_id == Product.id,
+                psc.sales_channel_id.in_(p.sales_channel_id),
+                SalesChannel.id == psc.sales_channel_id,
+                SalesChannel.deleted_at.is_(None),
+            )
         )
     if p.category_id is not None:
         categories = (
