@@ -109,6 +109,28 @@ async def test_filters_fields_and_expand(admin: httpx.AsyncClient, client: httpx
     assert "handle" not in listed and listed["title"] == "Alpha"
 
 
+async def test_variant_fields_and_prices_follow_the_relations(
+    admin: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """Medusa prices variants only when the relations name `variants` and `variants.prices`; a
+    `variants.title` field trims the variants except under `q` (the search reloads them whole)."""
+    product = await _published(admin, title="Gamma", handle="gamma")
+    res = await client.get(
+        f"/store/products/{product['id']}", params={"expand": "variants.prices", "fields": "title"}
+    )
+    variant = res.json()["product"]["variants"][0]
+    assert variant["prices"] and "calculated_price" not in variant and "original_price" not in variant
+    res = await client.get(f"/store/products/{product['id']}", params={"expand": "variants,variants.prices"})
+    assert "calculated_price" in res.json()["product"]["variants"][0]
+
+    wanted = {"fields": "title,variants.title", "expand": "variants"}
+    res = await client.get("/store/products", params={"id": product["id"], **wanted})
+    assert set(res.json()["products"][0]["variants"][0]) == {"title"}
+    res = await client.get("/store/products", params={"q": "gamma", **wanted})
+    variant = res.json()["products"][0]["variants"][0]
+    assert {"id", "title", "sku", "product_id"} <= set(variant) and "prices" not in variant
+
+
 async def test_publishable_key_scoping(admin: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
     product = await _published(admin, handle="keyed-shirt")
     other = await _channel(admin, "products-test-other")

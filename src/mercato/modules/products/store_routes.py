@@ -144,6 +144,10 @@ async def store_list_products(
         tree = {**selection.tree, "sales_channels": selection.tree.get("sales_channels", {})}
         selection = store_service.Selection(tree, selection.fields, selection.nested)
         keep = keep | {"sales_channels"}
+    if p.q and selection.nested:
+        # the free-text search reloads its matches' relations whole: `variants.title` selects no
+        # variant columns there (the answer still keeps only the fields named)
+        selection = store_service.Selection(selection.tree, selection.fields)
     products = await store_service.store_products(
         tx,
         ids,
@@ -155,6 +159,7 @@ async def store_list_products(
         customer_id=customer_id,
         # the list joins categories under defaultStoreCategoryScope (its search does not)
         public_categories=not p.q,
+        pricing=store_service.service.wants_pricing(p.expand),
     )
     store_service.no_inventory_items(products, p.expand)
     return Response(
@@ -187,6 +192,7 @@ async def store_get_product(
         currency_code=p.currency_code,
         cart_id=p.cart_id,
         customer_id=customer_id,
+        pricing=store_service.service.wants_pricing(p.expand),
     )
     store_service.no_inventory_items(products, p.expand)
     return Response(orjson.dumps({"product": products[0]}), media_type="application/json")
