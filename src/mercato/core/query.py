@@ -77,6 +77,14 @@ def _table_columns(model: type) -> Any:
     return mapper.columns
 
 
+def ordering(column: Any, desc: bool) -> Any:
+    """`column` descending or ascending, its NULLs where PostgreSQL puts them (first descending,
+    last ascending) on SQLite too; a NOT NULL column plainly, so that an index can serve it."""
+    if not getattr(column, "nullable", True):
+        return column.desc() if desc else column.asc()
+    return column.desc().nulls_first() if desc else column.asc().nulls_last()
+
+
 def apply_order(
     stmt: Select[Any], model: type, order: str | None, default: str = "created_at"
 ) -> Select[Any]:
@@ -87,7 +95,7 @@ def apply_order(
     if name not in columns:
         raise invalid_data(f"Order field {name} is not valid")
     col = columns[name]
-    stmt = stmt.order_by(col.desc() if desc else col.asc())
+    stmt = stmt.order_by(ordering(col, desc))
     if name != "id" and "id" in columns:
         stmt = stmt.order_by(columns["id"].asc())
     return stmt

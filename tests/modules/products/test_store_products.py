@@ -131,6 +131,20 @@ async def test_variant_fields_and_prices_follow_the_relations(
     assert {"id", "title", "sku", "product_id"} <= set(variant) and "prices" not in variant
 
 
+async def test_nulls_sort_as_postgresql_puts_them(
+    admin: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    # last ascending, first descending, on SQLite as on PostgreSQL (Medusa's database)
+    res = await admin.post("/admin/collections", json={"title": "Sorted"})
+    collection = res.json()["collection"]["id"]
+    loose = await _published(admin, title="Loose", handle="loose")
+    kept = await _published(admin, title="Kept", handle="kept", collection_id=collection)
+    res = await client.get("/store/products", params={"order": "collection_id", "fields": "title"})
+    assert [p["id"] for p in res.json()["products"]] == [kept["id"], loose["id"]]
+    res = await client.get("/store/products", params={"order": "-collection_id", "fields": "title"})
+    assert [p["id"] for p in res.json()["products"]] == [loose["id"], kept["id"]]
+
+
 async def test_publishable_key_scoping(admin: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
     product = await _published(admin, handle="keyed-shirt")
     other = await _channel(admin, "products-test-other")

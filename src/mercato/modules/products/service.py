@@ -24,7 +24,7 @@ from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, present, relation_tree
-from mercato.core.query import DateFilter, apply_date_filter
+from mercato.core.query import DateFilter, apply_date_filter, ordering
 from mercato.core.text import kebab_case
 from mercato.modules.categories.models import ProductCategory, t_product_category_product
 from mercato.modules.collections.models import ProductCollection
@@ -271,7 +271,7 @@ def _order(stmt: Select[Any], model: Any, order: str | None, default: str = "-cr
             return stmt.order_by(ordered, Product.id.asc())
     if column is None:
         raise invalid_data(f"Order field {name} is not valid")
-    stmt = stmt.order_by(column.desc() if desc else column.asc())
+    stmt = stmt.order_by(ordering(column, desc))
     if name != "id":
         # ties (rows written by one request) in the order they were written, as PostgreSQL
         # returns Medusa's rows that share their transaction's timestamp
