@@ -93,6 +93,16 @@ def test_without_prices_of_its_own_a_region_takes_its_currencys_prices() -> None
     assert select(prices, ctx) == (950, 850, "sale")
 
 
+def test_the_listed_prices_are_every_price_of_the_currency() -> None:
+    # Medusa's `prices`: another region's prices in the currency are listed, never chosen here
+    ctx = PricingContext(region_id="reg_mt", currency_code="eur")
+    prices = [price(900), price(850, region="reg_eu", lst=SALE), price(10, currency="usd")]
+    pricing = price_variant(prices, ctx, NOW)
+    assert pricing is not None
+    assert [p.amount for p in pricing.prices] == [900, 850]
+    assert (pricing.calculated_price, pricing.calculated_price_type) == (900, "default")
+
+
 def test_a_currency_alone_takes_every_price_in_it() -> None:
     # Medusa's "gets prices for multi currency product" (?currency_code=dkk, no region)
     ctx = PricingContext(currency_code="dkk")

@@ -171,14 +171,8 @@ def _matches_market(price: Candidate, ctx: PricingContext, *, loose: bool) -> bo
     )
 
 
-def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
-    """findManyForVariantsInRegion's filter: the prices a variant shows and chooses from.
-
-    Medusa takes every price in the context's currency, whichever region it is bound to, so a
-    region's price leaks into every other region of that currency and the lowest wins (Medusa
-    #6091). With a region, Mercato keeps to the region's prices and the currency's unbound ones,
-    and falls back to Medusa's rule only when there is none of those (Medusa's own test "gets
-    prices for currency if no region prices exist"). Without a region, Medusa's rule."""
+def _applicable(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
+    """The prices whose list (if any) applies to the context's customer and moment."""
     out: list[Candidate] = []
     has_market = ctx.region_id is not None or ctx.currency_code is not None
     for price in prices:
@@ -188,7 +182,28 @@ def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.d
             if not has_market and ctx.customer_group_ids is None and not ctx.include_discount_prices:
                 continue
         out.append(price)
-    if not has_market:
+    return out
+
+
+def listed(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
+    """findManyForVariantsInRegion's filter: the prices a variant shows (`prices`), every price of
+    the context's region or currency, whichever region that one is bound to."""
+    out = _applicable(prices, ctx, now)
+    if ctx.region_id is None and ctx.currency_code is None:
+        return out
+    return [p for p in out if _matches_market(p, ctx, loose=True)]
+
+
+def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
+    """The prices a variant's price is chosen from.
+
+    Medusa chooses among every price in the context's currency, whichever region it is bound to,
+    so a region's price leaks into every other region of that currency and the lowest wins
+    (Medusa #6091). With a region, Mercato keeps to the region's prices and the currency's
+    unbound ones, and falls back to Medusa's rule only when there is none of those (Medusa's own
+    test "gets prices for currency if no region prices exist"). Without a region, Medusa's rule."""
+    out = _applicable(prices, ctx, now)
+    if ctx.region_id is None and ctx.currency_code is None:
         return out
     strict = [p for p in out if _matches_market(p, ctx, loose=ctx.region_id is None)]
     if strict or ctx.region_id is None:
@@ -351,6 +366,7 @@ def price_variant(
 
     None when no price is a candidate: Medusa then leaves the variant undecorated (no pricing keys,
     its own `prices` relation untouched)."""
+    prices = list(prices)
     found = candidates(prices, ctx, now)
     if not found:
         return None
@@ -359,7 +375,7 @@ def price_variant(
     rate = tax_rate_sum(rates) if rates is not None else None
     selection = select_price(found, ctx, rate)
     pricing = VariantPricing(
-        prices=found,
+        prices=listed(prices, ctx, now),
         original_price=selection.original_price,
         calculated_price=selection.calculated_price,
         calculated_price_type=selection.calculated_price_type,
