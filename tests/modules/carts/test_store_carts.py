@@ -135,6 +135,9 @@ async def test_create_cart_bad_input(client: httpx.AsyncClient, shop: Shop) -> N
         ),
         ({"region_id": 5}, "region_id must be a string"),
         ({"sales_channel_id": 5}, "sales_channel_id must be a string"),
+        # sent but empty: no default region (only an absent region_id gets the first one)
+        ({"region_id": None}, "A region_id must be provided when creating a cart"),
+        ({"region_id": ""}, "A region_id must be provided when creating a cart"),
     ]
     for body, message in cases:
         res = await client.post("/store/carts", json=body)

@@ -1013,7 +1013,11 @@ async def create_cart(
                 "Publishable API Key passed in the header of the request."
             ]
         )
-    region_id = data.region_id if data.region_id is not None else await _first_region_id(tx)
+    # create-cart: the first region only when no region_id is sent at all (isDefined: a null or
+    # "" counts), then CartService.create refuses a falsy one
+    region_id = data.region_id if "region_id" in data.model_fields_set else await _first_region_id(tx)
+    if not region_id:
+        raise invalid_data("A region_id must be provided when creating a cart")
     if not sales_channel_id and key_channels:
         if len(key_channels) > 1:
             raise MedusaError(
