@@ -118,6 +118,10 @@ async def test_get_order_fields_and_expand(admin: httpx.AsyncClient, db: Databas
     assert all(set(i) == {"refundable", "variant"} for i in order["items"])
     order = (await admin.get(f"/admin/orders/{built.order_id}?expand=items")).json()["order"]
     assert all({"title", "tax_lines", "variant", "refundable", "total"} <= set(i) for i in order["items"])
+    # Region's tax_rates are an expandable relation (Mercato answered 400 before)
+    res = await admin.get(f"/admin/orders/{built.order_id}?expand=region,region.tax_rates&fields=id")
+    assert res.status_code == 200, res.text
+    assert isinstance(res.json()["order"]["region"]["tax_rates"], list)
     # an action's answer is not cleaned (cleanResponseData(order, [])): every loaded relation
     # shows, and naming a total keeps tax_rate
     res = await admin.post(f"/admin/orders/{built.order_id}?expand=region", json={})

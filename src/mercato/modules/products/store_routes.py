@@ -159,7 +159,7 @@ async def store_list_products(
         customer_id=customer_id,
         # the list joins categories under defaultStoreCategoryScope (its search does not)
         public_categories=not p.q,
-        pricing=store_service.service.wants_pricing(p.expand),
+        with_pricing=store_service.service.wants_pricing(p.expand),
     )
     store_service.no_inventory_items(products, p.expand)
     return Response(
@@ -192,7 +192,7 @@ async def store_get_product(
         currency_code=p.currency_code,
         cart_id=p.cart_id,
         customer_id=customer_id,
-        pricing=store_service.service.wants_pricing(p.expand),
+        with_pricing=store_service.service.wants_pricing(p.expand),
     )
     store_service.no_inventory_items(products, p.expand)
     return Response(orjson.dumps({"product": products[0]}), media_type="application/json")

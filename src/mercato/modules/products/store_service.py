@@ -247,16 +247,16 @@ async def store_products(
     cart_id: str | None,
     customer_id: str | None = None,
     public_categories: bool = False,
-    pricing: bool = True,
+    with_pricing: bool = True,
 ) -> list[dict[str, Any]]:
     """The products as the store answers them: rendered rows, priced variants (when `variants`
     and `variants.prices` are loaded), keys outside the allowed properties removed.
-    `public_categories`: expanded categories only active and public ones. `pricing`: the
+    `public_categories`: expanded categories only active and public ones. `with_pricing`: the
     relations name both `variants` and `variants.prices` (service.wants_pricing; an expand of
     `variants.prices` alone loads the variants unpriced, as Medusa's routes)."""
     # the context first: an unknown cart or region is a 404 even for an empty page
     tree = selection.tree
-    priced = pricing and "variants" in tree and "prices" in tree["variants"]
+    priced = with_pricing and "variants" in tree and "prices" in tree["variants"]
     ctx = None
     if priced:
         ctx = await pricing_context(

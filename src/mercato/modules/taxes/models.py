@@ -76,3 +76,20 @@ class TaxRate(Base):
         viewonly=True,
         lazy="raise",
     )
+
+
+def _attach_region_rates() -> None:
+    # Region.tax_rates (an expandable relation of Medusa's Region: `expand=region.tax_rates` on
+    # orders), declared here so that the regions module need not import the taxes one
+    from mercato.modules.regions.models import Region
+
+    Region.tax_rates = relationship(  # type: ignore[attr-defined]
+        TaxRate,
+        primaryjoin="foreign(TaxRate.region_id) == Region.id",
+        order_by=TaxRate.id,
+        viewonly=True,
+        lazy="raise",
+    )
+
+
+_attach_region_rates()
