@@ -331,6 +331,11 @@ async def test_list_search_filters_and_pages(admin: httpx.AsyncClient, shop: Sho
     assert await ids("created_at[gt]=2000-01-01T00:00:00Z&limit=1") == [third["id"]]
     expanded = (await admin.get("/admin/draft-orders?expand=cart&limit=1")).json()["draft_orders"][0]
     assert "order" not in expanded and "items" not in expanded["cart"]
+    # `expand=` loads nothing, but a search always brings the cart (DraftOrderService.listAndCount)
+    bare = (await admin.get("/admin/draft-orders?expand=&limit=1")).json()["draft_orders"][0]
+    assert "cart" not in bare and "order" not in bare
+    searched = (await admin.get("/admin/draft-orders?q=beta&expand=order")).json()["draft_orders"][0]
+    assert searched["order"] is None and "items" not in searched["cart"]
     for qs, message in [
         ("fields=id", "fields must be a number conforming to the specified constraints"),
         ("status=open", "status must be an array"),

@@ -53,6 +53,11 @@ async def test_admin_update_authorize_delete(admin: httpx.AsyncClient, db: Datab
     assert (
         body["region_id"] == region and body["created_by"] == "usr_paytest" and "payment_sessions" not in body
     )
+    # a body without it keeps the description; an explicit null clears it (isDefined)
+    r = await admin.post(f"/admin/payment-collections/{cid}", json={"metadata": {"b": 2}})
+    assert r.json()["payment_collection"]["description"] == "new"
+    r = await admin.post(f"/admin/payment-collections/{cid}", json={"description": None})
+    assert r.json()["payment_collection"]["description"] is None
     r = await admin.post(f"/admin/payment-collections/{cid}", json={"description": 5, "metadata": 3, "x": 1})
     assert r.status_code == 400
     assert r.json() == {

@@ -225,9 +225,14 @@ def _list_statement(p: AdminGetDraftOrdersParams) -> Select[Any]:
 async def list_drafts(tx: AsyncSession, p: AdminGetDraftOrdersParams) -> tuple[list[dict[str, Any]], int]:
     """DraftOrderService.listAndCount: newest first; `q` matches the cart's email or the display
     id (case-insensitive substring); `expand` replaces the default relations."""
-    tree = relation_tree(
-        [r.strip() for r in p.expand.split(",") if r.strip()] if p.expand else DEFAULT_RELATIONS
-    )
+    # `expand=` (empty) loads no relation; `q` joins the cart, and DraftOrderService then
+    # loads it whatever `expand` says
+    relations = DEFAULT_RELATIONS
+    if p.expand is not None:
+        relations = [r.strip() for r in p.expand.split(",") if r.strip()]
+    if p.q and not any(r.split(".")[0] == "cart" for r in relations):
+        relations = [*relations, "cart"]
+    tree = relation_tree(relations)
     options = load_options(DraftOrder, tree)
     stmt = _list_statement(p)
     count = await count_rows(tx, stmt)

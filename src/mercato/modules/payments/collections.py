@@ -73,12 +73,18 @@ def present_collection(
 
 
 async def update_collection(
-    tx: AsyncSession, collection_id: str, description: str | None, metadata: dict[str, Any] | None
+    tx: AsyncSession,
+    collection_id: str,
+    description: str | None,
+    metadata: dict[str, Any] | None,
+    *,
+    set_description: bool = True,
 ) -> PaymentCollection:
+    """`set_description`: the body names it (isDefined: an explicit null clears it)."""
     collection = await retrieve_collection(tx, collection_id)
     if metadata:
         collection.metadata_ = merge_metadata(collection.metadata_, metadata)
-    if description is not None:
+    if set_description:
         collection.description = description
     await tx.flush()
     emit(tx, "payment-collection.updated", {"id": collection.id})

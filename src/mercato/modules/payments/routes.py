@@ -115,7 +115,13 @@ async def admin_update_collection(
     collection_id: str, tx: Tx, body: Annotated[AdminUpdatePaymentCollectionsReq | None, Body()] = None
 ) -> Response:
     data = body_or_empty(AdminUpdatePaymentCollectionsReq, body)
-    collection = await collections.update_collection(tx, collection_id, data.description, data.metadata)
+    collection = await collections.update_collection(
+        tx,
+        collection_id,
+        data.description,
+        data.metadata,
+        set_description="description" in data.model_fields_set,
+    )
     return ok({"payment_collection": collections.present_collection(collection)})
 
 
