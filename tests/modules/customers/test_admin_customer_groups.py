@@ -169,6 +169,12 @@ async def test_list_groups(admin: httpx.AsyncClient, make_group: MakeGroup) -> N
     ).json()
     assert sorted(g["name"] for g in named["customer_groups"]) == ["group-03", "group-05"]
 
+    # `q` replaces the `name` filter (CustomerGroupService sets where.name = ILike(q))
+    searched = (
+        await admin.get("/admin/customer-groups", params=[("q", "UP-1"), ("name[]", "group-03")])
+    ).json()
+    assert searched["count"] == 2
+
     by_id = (await admin.get("/admin/customer-groups", params={"id": ids[4]})).json()
     assert [g["id"] for g in by_id["customer_groups"]] == [ids[4]]
     by_ids = (await admin.get("/admin/customer-groups", params=[("id[]", ids[1]), ("id[]", ids[2])])).json()

@@ -288,6 +288,9 @@ async def test_list_filters_and_pages(admin: httpx.AsyncClient, catalog: Catalog
     assert await ids("description=third") == [c["id"]]
     assert await ids("q=vip") == [c["id"], b["id"]]  # a group named VIP, a description
     assert await ids("q=ALP") == [a["id"]]
+    # the search's first alternative (name) ignores a `name` filter, the others keep it
+    assert await ids("q=ALP&name=Beta") == [a["id"]]
+    assert await ids("q=vip&name=Beta") == [b["id"]]
     assert await ids(f"customer_groups[]={catalog.group}") == [c["id"]]
     assert await ids("order=name") == [a["id"], b["id"], c["id"]]
     assert await ids("limit=1&offset=1") == [b["id"]]

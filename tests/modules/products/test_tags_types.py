@@ -26,6 +26,8 @@ async def test_list_tags(admin: httpx.AsyncClient, client: httpx.AsyncClient) ->
         return [t["value"] for t in res.json()["product_tags"]]
 
     assert await values("/admin/product-tags", q="UMM") == ["summer"]
+    # `q` replaces a `value` filter (ProductTagService sets where.value = ILike(q))
+    assert await values("/admin/product-tags", q="UMM", value="winter") == ["summer"]
     assert await values("/admin/product-tags", value="winter") == ["winter"]
     assert await values("/admin/product-tags", **{"value[]": ["winter", "spring"]}, order="value") == [
         "spring",

@@ -290,6 +290,12 @@ async def test_admin_variants(admin: httpx.AsyncClient, region: str) -> None:
     )
     res = await admin.get("/admin/variants", params={"q": "shirt-m", "limit": 5})
     assert [v["title"] for v in res.json()["variants"]] == ["M"]
+    # the search joins the product and answers it, whatever `expand` says
+    assert res.json()["variants"][0]["product"]["id"] == small["product_id"]
+    res = await admin.get("/admin/variants", params={"q": "shirt-m", "expand": "prices"})
+    assert "product" in res.json()["variants"][0]
+    res = await admin.get("/admin/variants", params={"expand": "prices", "limit": 1})
+    assert "product" not in res.json()["variants"][0]
     res = await admin.get("/admin/variants", params={"title": "S"})
     assert [v["id"] for v in res.json()["variants"]] == [small["id"]]
     res = await admin.get("/admin/variants", params={"limit": "x"})

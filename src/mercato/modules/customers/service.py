@@ -528,7 +528,8 @@ async def list_groups(
     if p.id is not None:
         condition = _string_filter(CustomerGroup.id, p.id)
         stmt = stmt.where(*condition) if isinstance(condition, list) else stmt.where(condition)
-    if p.name is not None:
+    if p.name is not None and not p.q:
+        # the search replaces the `name` filter (the service sets where.name = ILike(q))
         stmt = stmt.where(CustomerGroup.name.in_(p.name))
     if p.discount_condition_id is not None:
         link = DiscountConditionCustomerGroup

@@ -184,10 +184,13 @@ async def list_price_lists(
     stmt = _apply_dates(
         stmt, PriceList, {"created_at": p.created_at, "updated_at": p.updated_at, "deleted_at": p.deleted_at}
     )
-    for name in ("id", "name", "description"):
+    for name in ("id", "description"):
         value = getattr(p, name)
         if value is not None:
             stmt = stmt.where(getattr(PriceList, name) == value)
+    named = PriceList.name == p.name if p.name is not None else None
+    if named is not None and not p.q:
+        stmt = stmt.where(named)
     for name in ("status", "type"):
         values = _as_list(getattr(p, name))
         if values is not None:
@@ -205,8 +208,11 @@ async def list_price_lists(
             CustomerGroup.id == link.c.customer_group_id,
             CustomerGroup.name.ilike(pattern),
         )
+        # the repository's three alternatives: the first replaces a `name` filter, the others
+        # keep it
+        others = or_(PriceList.description.ilike(pattern), group_named)
         stmt = stmt.where(
-            or_(PriceList.name.ilike(pattern), PriceList.description.ilike(pattern), group_named)
+            or_(PriceList.name.ilike(pattern), others if named is None else and_(named, others))
         )
     count = (await tx.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
     stmt = apply_order(stmt, PriceList, p.order, default="-created_at").offset(p.offset)

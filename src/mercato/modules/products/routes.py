@@ -257,6 +257,10 @@ async def list_variants(
         is_list=True,
         default_fields=service.VARIANT_FIELDS,
     )
+    if p.q:
+        # ProductVariantService.listAndCount joins the product to search it, and loads it
+        tree = {**selection.tree, "product": selection.tree.get("product", {})}
+        selection = service.Selection(tree, selection.fields, selection.nested)
     ids, count = await service.list_variants(tx, p)
     ctx = await pricing_context(
         tx,

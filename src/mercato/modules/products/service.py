@@ -432,9 +432,11 @@ async def list_tags_or_types(
         table.c.deleted_at.is_(None)
     )
     stmt = _string_filter(stmt, table.c.id, p.id)
-    stmt = _string_filter(stmt, table.c.value, p.value)
     if p.q:
+        # the search replaces any `value` filter (the service sets where.value = ILike(q))
         stmt = stmt.where(table.c.value.ilike(f"%{p.q}%"))
+    else:
+        stmt = _string_filter(stmt, table.c.value, p.value)
     stmt = _date_filter(stmt, table.c.created_at, p.created_at)
     stmt = _date_filter(stmt, table.c.updated_at, p.updated_at)
     if p.discount_condition_id:
