@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Select, func, inspect, or_, select
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import Select, case, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.errors import invalid_data, validation_message
@@ -79,7 +80,12 @@ def _table_columns(model: type) -> Any:
 
 def ordering(column: Any, desc: bool) -> Any:
     """`column` descending or ascending, its NULLs where PostgreSQL puts them (first descending,
-    last ascending) on SQLite too; a NOT NULL column plainly, so that an index can serve it."""
+    last ascending) on SQLite too; a NOT NULL column plainly, so that an index can serve it. An
+    enum sorts by its values' declared order, as a PostgreSQL enum does (SQLite: as text)."""
+    values = getattr(getattr(column, "type", None), "enums", None)
+    if isinstance(column.type, SAEnum) and values:
+        # `column == v` binds v as the column's type (PostgreSQL has no enum = varchar)
+        column = case(*((column == v, i) for i, v in enumerate(values)))
     if not getattr(column, "nullable", True):
         return column.desc() if desc else column.asc()
     return column.desc().nulls_first() if desc else column.asc().nulls_last()

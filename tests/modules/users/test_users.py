@@ -78,6 +78,11 @@ async def test_list_users_filters_search_and_paging(admin: httpx.AsyncClient, ma
 
     res = await admin.get("/admin/users", params={"q": "ANN"})
     assert {u["id"] for u in res.json()["users"]} == {ann.id, bob.id}
+    # an enum sorts in its declared order (admin, member, developer), as PostgreSQL's enums
+    res = await admin.get("/admin/users", params={"q": "ANN", "order": "role"})
+    assert [u["id"] for u in res.json()["users"]] == [bob.id, ann.id]
+    res = await admin.get("/admin/users", params={"q": "ANN", "order": "-role"})
+    assert [u["id"] for u in res.json()["users"]] == [ann.id, bob.id]
     assert res.json()["count"] == 2
     # q replaces the email/name equality filters (UserService.listAndCount)
     res = await admin.get("/admin/users", params={"q": "ann", "first_name": "Nobody"})
