@@ -175,6 +175,9 @@ async def list_sales_channels(tx: AsyncSession, p: ListParams, tree: Tree) -> tu
                 stmt = stmt.where(getattr(SalesChannel, name) == value)
     # Medusa's free-text query has no ORDER BY (and ignores order, expand and fields): rows come in
     # table order, oldest first. Mercato says so explicitly and still honours the three parameters.
+    if p.q:
+        # the free-text search (getFreeTextSearchResultsAndCount) sends no ORDER BY of `order`
+        p = p.model_copy(update={"order": None})
     return await _page(tx, stmt, SalesChannel, p, tree, "created_at" if p.q else "-created_at")
 
 
