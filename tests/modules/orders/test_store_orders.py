@@ -116,6 +116,19 @@ async def shopper(app: Any, client: httpx.AsyncClient) -> AsyncIterator[Shopper]
     await s.client.aclose()
 
 
+async def test_admin_order_variants_product_follows_expand(
+    admin: httpx.AsyncClient, guest_order: Placed
+) -> None:
+    # without a total selected, the items' variants come without their product (getTotalsRelations
+    # alone) unless `expand` names it
+    oid = guest_order.order["id"]
+    items = (await ok(await admin.get(f"/admin/orders/{oid}?fields=id&expand=items")))["order"]["items"]
+    assert items and all(i["variant"] and "product" not in i["variant"] for i in items)
+    url = f"/admin/orders/{oid}?fields=id&expand=items,items.variant.product"
+    items = (await ok(await admin.get(url)))["order"]["items"]
+    assert items and all(i["variant"]["product"]["id"] for i in items)
+
+
 # ---- GET /store/orders/{id} ------------------------------------------------------------------
 
 

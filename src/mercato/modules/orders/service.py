@@ -255,9 +255,9 @@ def view_for(
     chosen = _chosen(p)
     if _selects_totals(chosen):
         tree = merge_trees(tree, _WITH_GIFT_CARDS)
-    else:
+    elif not any(r == "items.variant.product" or r.startswith("items.variant.product.") for r in relations):
         # getTotalsRelations alone loads the items' variants without their product (only
-        # transformQueryForTotals adds items.variant.product.profiles)
+        # transformQueryForTotals adds items.variant.product.profiles), unless `expand` names it
         variant = dict(tree["items"]["variant"])
         variant.pop("product", None)
         tree = {**tree, "items": {**tree["items"], "variant": variant}}
