@@ -281,6 +281,9 @@ async def test_store_variants(admin: httpx.AsyncClient, client: httpx.AsyncClien
     assert (by_title["S"]["calculated_price"], by_title["S"]["original_price"]) == (900, 900)
     assert by_title["S"]["product"]["id"] == product["id"]
     assert by_title["S"]["options"][0]["value"] == "S"
+    # the list loads no `prices`: M, without a eur price, has neither prices nor pricing keys
+    assert "prices" not in by_title["M"] and "calculated_price" not in by_title["M"]
+    assert [p["amount"] for p in by_title["S"]["prices"]] == [900]
 
     res = await client.get(f"/store/variants/{medium['id']}", params={"currency_code": "usd"})
     assert res.status_code == 200, res.text

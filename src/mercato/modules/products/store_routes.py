@@ -284,6 +284,10 @@ async def store_list_variants(
     except store_service.RequestErrors as exc:
         return _refused(exc)
     selection = store_service.variant_selection(p.expand, p.fields, is_list=True)
+    # ProductVariantService.list takes `prices` out of the relations: only the pricing puts the
+    # key back, on the variants that have a price in the context
+    tree = {k: v for k, v in selection.tree.items() if k != "prices"}
+    selection = store_service.Selection(tree, selection.fields, selection.nested)
     ids = await store_service.list_store_variants(tx, p)
     variants = await store_service.store_variants(
         tx,
