@@ -11,7 +11,7 @@ from mercato.db.session import Database
 from mercato.modules.carts.models import Cart, CustomShippingOption, LineItem
 from mercato.modules.orders.models import DraftOrder
 from tests.conftest import Events
-from tests.modules.draft_orders.conftest import ADDRESS, Shop, create_draft, draft_body
+from tests.modules.draft_orders.conftest import ADDRESS, Shop, create_draft, draft_body, ok_json
 
 DRAFT_KEYS = {
     "id",
@@ -575,3 +575,39 @@ async def test_create_answer_equals_a_fresh_read(admin: httpx.AsyncClient, shop:
         assert created == res.json()["draft_order"]
         assert created["cart"]["customer"]["email"] == "ada@example.com"
         assert created["cart"]["shipping_total"] == 700
+
+
+async def test_create_prices_items_without_the_customers_groups(admin: httpx.AsyncClient, shop: Shop) -> None:
+    """DraftOrderService.create generates its lines with the region alone, so a customer-group
+    price list does not apply to them; a line added afterwards is priced for the customer."""
+    res = await admin.post(
+        "/admin/customers",
+        json={"email": "vip@example.com", "first_name": "V", "last_name": "P", "password": "secret123"},
+    )
+    assert res.status_code == 201, res.text  # Medusa's status for this route
+    customer = res.json()["customer"]
+    group = await ok_json(await admin.post("/admin/customer-groups", json={"name": "VIP"}), "customer_group")
+    res = await admin.post(
+        f"/admin/customer-groups/{group['id']}/customers/batch",
+        json={"customer_ids": [{"id": customer["id"]}]},
+    )
+    assert res.status_code == 200, res.text
+    body = {
+        "name": "VIP prices",
+        "description": "for VIPs",
+        "type": "override",
+        "status": "active",
+        "customer_groups": [{"id": group["id"]}],
+        "prices": [{"amount": 100, "variant_id": shop.shirt, "currency_code": "eur"}],
+    }
+    assert (await admin.post("/admin/price-lists", json=body)).status_code == 200
+    body = draft_body(
+        shop, customer_id=customer["id"], discounts=[], items=[{"variant_id": shop.shirt, "quantity": 1}]
+    )
+    draft = await ok_json(await admin.post("/admin/draft-orders", json=body), "draft_order")
+    assert [i["unit_price"] for i in draft["cart"]["items"]] == [1000]
+    res = await admin.post(
+        f"/admin/draft-orders/{draft['id']}/line-items", json={"variant_id": shop.shirt, "quantity": 1}
+    )
+    items = res.json()["draft_order"]["cart"]["items"]
+    assert sorted(i["unit_price"] for i in items if i["variant_id"] == shop.shirt) == [100]

@@ -478,7 +478,9 @@ async def create_draft(
         )
     variant_items = [i for i in items if i.get("variant_id")]
     if variant_items:
-        lines = await _generate_priced_lines(tx, variant_items, data.region_id, cart.customer_id)
+        # DraftOrderService.create generates them with the region alone: no customer, so no
+        # customer-group price list (a line added later is priced for the customer)
+        lines = await _generate_priced_lines(tx, variant_items, data.region_id, None)
         for line in lines:
             await _insert_line(tx, line, cart.id)
 
