@@ -197,3 +197,33 @@ async def test_session_cookie_wins_over_bearer(client: httpx.AsyncClient) -> Non
     client.cookies.clear()
     me = (await client.get("/store/customers/me", headers=bearer)).json()["customer"]
     assert me["email"] == "other@example.com"
+
+
+async def test_update_email_refusals(client: httpx.AsyncClient) -> None:
+    # another account's email: the unique index's 422; null: the NOT NULL column's 400 (Medusa
+    # 1.20.11's database errors, worded by its exception formatter); nothing changes
+    other = await client.post("/store/customers", json={"email": "taken@example.com", "password": PASSWORD})
+    assert other.status_code == 200
+    client.cookies.clear()
+    assert (await _register(client)).status_code == 200
+    res = await client.post("/store/customers/me", json={"email": "taken@example.com"})
+    assert (res.status_code, res.json()) == (
+        422,
+        {
+            "type": "duplicate_error",
+            "code": "invalid_request_error",
+            "message": "Customer with email, has_account taken@example.com, t already exists.",
+        },
+    )
+    res = await client.post("/store/customers/me", json={"email": None})
+    assert (res.status_code, res.json()) == (
+        400,
+        {
+            "type": "invalid_data",
+            "message": "Can't insert null value in field email on insert in table customer",
+        },
+    )
+    me = await client.get("/store/customers/me")
+    assert me.json()["customer"]["email"] == "jane@example.com"
+    res = await client.post("/store/customers/me", json={"email": "jane2@example.com"})
+    assert res.status_code == 200 and res.json()["customer"]["email"] == "jane2@example.com"

@@ -389,6 +389,38 @@ def _email_taken(email: Any, has_account: bool) -> str:
     return f"Customer with email, has_account {email}, {'t' if has_account else 'f'} already exists."
 
 
+async def check_new_email(tx: AsyncSession, customer: Customer, email: str | None) -> None:
+    """A customer's email about to become `email`: the column is NOT NULL, and (email,
+    has_account) is unique among live customers; refused as Medusa's database errors are worded
+    (utils/exception-formatter.ts)."""
+    if email is None:
+        raise invalid_data("Can't insert null value in field email on insert in table customer")
+    if email == customer.email:
+        return
+    taken = (
+        await tx.execute(
+            select(Customer.id)
+            .where(
+                Customer.email == email,
+                Customer.has_account == customer.has_account,
+                Customer.deleted_at.is_(None),
+                Customer.id != customer.id,
+            )
+            .limit(1)
+        )
+    ).first()
+    if taken is not None:
+        raise duplicate(_email_taken(email, customer.has_account))
+
+
+async def flush_email_change(tx: AsyncSession, customer: Customer) -> None:
+    try:
+        await tx.flush()
+    except IntegrityError:
+        # a concurrent request took the (email, has_account) pair since check_new_email
+        raise duplicate(_email_taken(customer.email, customer.has_account)) from None
+
+
 async def update_customer(
     tx: AsyncSession, customer_id: str, data: AdminPostCustomersCustomerReq
 ) -> Customer:
@@ -400,35 +432,15 @@ async def update_customer(
     values: dict[str, Any] = {
         name: getattr(data, name) for name in ("email", "first_name", "last_name", "phone") if name in given
     }
-    if "email" in values and values["email"] is None:
-        raise invalid_data("Can't insert null value in field email on insert in table customer")
+    if "email" in values:
+        await check_new_email(tx, customer, values["email"])
     if data.metadata:
         values["metadata_"] = merge_metadata(customer.metadata_, data.metadata)
     if data.password:
         values["password_hash"] = await _hash(data.password)
-    if values.get("email") is not None and values["email"] != customer.email:
-        # the (email, has_account) unique index, worded as utils/exception-formatter.ts does
-        taken = (
-            await tx.execute(
-                select(Customer.id)
-                .where(
-                    Customer.email == values["email"],
-                    Customer.has_account == customer.has_account,
-                    Customer.deleted_at.is_(None),
-                    Customer.id != customer.id,
-                )
-                .limit(1)
-            )
-        ).first()
-        if taken is not None:
-            raise duplicate(_email_taken(values["email"], customer.has_account))
     for attr, value in values.items():
         _assign(customer, attr, value)
-    try:
-        await tx.flush()
-    except IntegrityError:
-        # a concurrent request took the (email, has_account) pair since the check above
-        raise duplicate(_email_taken(values.get("email"), customer.has_account)) from None
+    await flush_email_change(tx, customer)
     if data.groups is not None:
         await _set_groups(tx, customer.id, [g.id for g in data.groups])
     emit(tx, CUSTOMER_EVENTS["updated"], await _event_payload(tx, customer.id))

@@ -58,6 +58,8 @@ async def register(tx: AsyncSession, data: StorePostCustomersReq) -> Customer:
 async def update_me(tx: AsyncSession, customer_id: str, data: StorePostCustomersCustomerReq) -> None:
     """CustomerService.update as update-customer.ts calls it (no email lock on the Store)."""
     customer = await customers.retrieve_customer(tx, customer_id)
+    if "email" in data.model_fields_set:
+        await customers.check_new_email(tx, customer, data.email)
     if data.metadata:
         customer.metadata_ = merge_metadata(customer.metadata_, data.metadata)
     for name in ("first_name", "last_name", "phone", "email"):
@@ -67,7 +69,7 @@ async def update_me(tx: AsyncSession, customer_id: str, data: StorePostCustomers
         await _set_billing_address(tx, customer, data.billing_address)
     if data.password:
         customer.password_hash = await asyncio.to_thread(hash_password, data.password)
-    await tx.flush()
+    await customers.flush_email_change(tx, customer)
     emit(tx, customers.CUSTOMER_EVENTS["updated"], customers.present_customer(customer))
 
 
