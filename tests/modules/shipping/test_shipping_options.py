@@ -106,6 +106,16 @@ async def test_create_flat_rate_with_requirements(admin: httpx.AsyncClient, db: 
     assert list(reqs[0]) == ["id", "shipping_option_id", "type", "amount", "deleted_at"]
 
 
+async def test_default_profile_is_the_first_of_its_type(admin: httpx.AsyncClient) -> None:
+    # a second `default` profile made by an admin does not become the default (retrieveDefault)
+    region_id = await make_region(admin)
+    first = await create(admin, option_body(region_id))
+    r = await admin.post("/admin/shipping-profiles", json={"name": "another default", "type": "default"})
+    assert r.status_code == 200, r.text
+    again = await create(admin, option_body(region_id, name="Later"))
+    assert again["profile_id"] == first["profile_id"] != r.json()["shipping_profile"]["id"]
+
+
 async def test_create_return_admin_only_with_profile(admin: httpx.AsyncClient) -> None:
     region_id = await make_region(admin)
     r = await admin.post("/admin/shipping-profiles", json={"name": "so-custom", "type": "custom"})

@@ -24,12 +24,16 @@ _BUILT_IN = {"default": "Default Shipping Profile", "gift_card": "Gift Card Prof
 async def ensure_default_profiles(tx: AsyncSession) -> dict[str, ShippingProfile]:
     rows = (
         await tx.execute(
-            select(ShippingProfile).where(
-                ShippingProfile.type.in_(list(_BUILT_IN)), ShippingProfile.deleted_at.is_(None)
-            )
+            select(ShippingProfile)
+            .where(ShippingProfile.type.in_(list(_BUILT_IN)), ShippingProfile.deleted_at.is_(None))
+            .order_by(ShippingProfile.created_at, ShippingProfile.id)
         )
     ).scalars()
-    found = {p.type: p for p in rows}
+    # retrieveDefault / retrieveGiftCardDefault: the first profile of the type, when an admin
+    # has made more of them (Medusa's findOne reads them in the order they were written)
+    found: dict[str, ShippingProfile] = {}
+    for profile in rows:
+        found.setdefault(profile.type, profile)
     for kind, name in _BUILT_IN.items():
         if kind not in found:
             found[kind] = ShippingProfile(name=name, type=kind)
