@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -67,6 +67,14 @@ def not_found(message: str) -> MedusaError:
 
 def invalid_data(message: str) -> MedusaError:
     return MedusaError("invalid_data", message)
+
+
+def refuse_nulls(table: str, values: Mapping[str, Any], columns: Sequence[str]) -> None:
+    """A write of null into a NOT NULL column: what PostgreSQL refuses (23502) and Medusa's
+    exception formatter words, for the first such column in `columns` order."""
+    for column in columns:
+        if column in values and values[column] is None:
+            raise invalid_data(f"Can't insert null value in field {column} on insert in table {table}")
 
 
 def not_allowed(message: str) -> MedusaError:

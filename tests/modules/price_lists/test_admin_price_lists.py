@@ -389,6 +389,12 @@ async def test_update_refusals(admin: httpx.AsyncClient, catalog: Catalog) -> No
     assert (res.status_code, res.json()["message"]) == (404, "CustomerGroup with id cgrp_x was not found")
     res = await admin.post(f"/admin/price-lists/{pl['id']}", json={"starts_at": "garbage"})
     assert res.status_code == 400
+    for column in ("name", "includes_tax"):
+        res = await admin.post(f"/admin/price-lists/{pl['id']}", json={column: None})
+        assert (res.status_code, res.json()["message"]) == (
+            400,
+            f"Can't insert null value in field {column} on insert in table price_list",
+        )
     res = await admin.get(f"/admin/price-lists/{pl['id']}")
     assert res.json()["price_list"] == pl
 

@@ -419,6 +419,13 @@ async def test_update_refusals(admin: httpx.AsyncClient) -> None:
         "Shipping options of type `flat_rate` must have an `amount`",
     )
     assert (await admin.get(url)).json()["shipping_option"]["amount"] == option["amount"]
+    for column in ("name", "admin_only", "includes_tax"):
+        refused(
+            await admin.post(url, json={"requirements": [], column: None}),
+            400,
+            "invalid_data",
+            f"Can't insert null value in field {column} on insert in table shipping_option",
+        )
     refused(
         await admin.post(url, json={"requirements": [{"type": "foo", "amount": 1}]}),
         400,

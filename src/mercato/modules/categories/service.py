@@ -15,7 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, RequestErrors, duplicate, invalid_data, not_allowed, not_found
+from mercato.core.errors import (
+    RequestErrors,
+    duplicate,
+    invalid_data,
+    not_allowed,
+    not_found,
+    refuse_nulls,
+)
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
@@ -465,13 +472,6 @@ async def _ensure_handle_free(tx: AsyncSession, handle: str, category_id: str | 
         raise duplicate(f"Product_category with handle {handle} already exists.")
 
 
-def _not_null(column: str, value: Any) -> None:
-    if value is None:
-        raise MedusaError(
-            "invalid_data", f"Can't insert null value in field {column} on insert in table product_category"
-        )
-
-
 async def _count_siblings(tx: AsyncSession, parent_id: str | None, exclude_id: str | None = None) -> int:
     stmt = select(func.count()).select_from(ProductCategory).where(_parent_is(parent_id))
     if exclude_id is not None:
@@ -613,12 +613,12 @@ async def update_category(
             )
     for column in ("name", "handle"):
         if column in given:
-            _not_null(column, getattr(data, column))
+            refuse_nulls("product_category", {column: getattr(data, column)}, (column,))
     if "handle" in given and data.handle != category.handle:
         assert data.handle is not None
         await _ensure_handle_free(tx, data.handle, category.id)
     if rank_given and change_rank:
-        _not_null("rank", data.rank)
+        refuse_nulls("product_category", {"rank": data.rank}, ("rank",))
 
     changes: dict[str, Any] = {}
     if data.metadata is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, duplicate, not_found
+from mercato.core.errors import duplicate, not_found, refuse_nulls
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import present, with_profile
@@ -197,13 +197,6 @@ async def _flush_unique_handle(tx: AsyncSession, handle: str | None) -> None:
         raise duplicate(f"Product_collection with handle {handle} already exists.") from None
 
 
-def _not_null(column: str, value: Any) -> None:
-    if value is None:
-        raise MedusaError(
-            "invalid_data", f"Can't insert null value in field {column} on insert in table product_collection"
-        )
-
-
 async def create_collection(tx: AsyncSession, data: AdminPostCollectionsReq) -> ProductCollection:
     # the entity's BeforeInsert: a handle from the title (lodash kebabCase) when none is given
     handle = data.handle or kebab_case(data.title)
@@ -226,7 +219,7 @@ async def update_collection(
         # `if (metadata)`: an empty object is truthy in JavaScript (null metadata becomes {})
         _assign(collection, "metadata_", merge_metadata(collection.metadata_, data.metadata))
     if "title" in given:
-        _not_null("title", data.title)
+        refuse_nulls("product_collection", {"title": data.title}, ("title",))
         _assign(collection, "title", data.title)
     if "handle" in given:
         if data.handle != collection.handle:

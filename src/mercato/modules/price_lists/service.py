@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mercato.core.errors import invalid_data, not_found
+from mercato.core.errors import invalid_data, not_found, refuse_nulls
 from mercato.core.present import Tree, present, relation_tree
 from mercato.core.query import DateFilter, apply_date_filter, apply_order
 from mercato.modules.currencies.models import Currency
@@ -406,12 +406,6 @@ async def create_price_list(tx: AsyncSession, data: AdminPostPriceListsPriceList
     return price_list
 
 
-def _not_null(values: dict[str, Any]) -> None:
-    for column in ("name", "description", "type", "status", "includes_tax"):
-        if column in values and values[column] is None:
-            raise invalid_data(f"Can't insert null value in field {column} on insert in table price_list")
-
-
 async def update_price_list(
     tx: AsyncSession, price_list_id: str, data: AdminPostPriceListsPriceListPriceListReq
 ) -> PriceList:
@@ -419,7 +413,8 @@ async def update_price_list(
     given = data.model_fields_set
     values = {name: getattr(data, name) for name in _PRICE_LIST_COLUMNS if name in given}
     # `undefined` is skipped, null is written (starts_at/ends_at: null clears the date)
-    _not_null(values)
+    nullable = {**values, "includes_tax": data.includes_tax} if "includes_tax" in given else values
+    refuse_nulls("price_list", nullable, ("name", "description", "type", "status", "includes_tax"))
     if data.includes_tax is not None:
         values["includes_tax"] = data.includes_tax
     if data.prices is not None:

@@ -10,7 +10,7 @@ request commits), and stage Medusa's events in the same transaction.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
+from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found, refuse_nulls
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.metadata import merge_metadata
@@ -685,12 +685,6 @@ async def _set_links(tx: AsyncSession, table: Any, product_id: str, column: str,
     await tx.execute(insert(table), rows)
 
 
-def _not_null(values: dict[str, Any], columns: Iterable[str]) -> None:
-    for column in columns:
-        if column in values and values[column] is None:
-            raise invalid_data(f"Can't insert null value in field {column} on insert in table product")
-
-
 def _assign(row: Any, attr: str, value: Any) -> bool:
     if getattr(row, attr) != value:
         setattr(row, attr, value)
@@ -752,7 +746,7 @@ async def create_product(tx: AsyncSession, data: AdminPostProductsReq) -> str:
         values["discountable"] = False
     if not values.get("handle"):
         values["handle"] = kebab_case(data.title)
-    _not_null(values, ("title", "status", "is_giftcard", "discountable"))
+    refuse_nulls("product", values, ("title", "status", "is_giftcard", "discountable"))
     if data.metadata is not None:
         values["metadata_"] = data.metadata
     await _check_handle(tx, values["handle"], None)
@@ -811,7 +805,7 @@ async def update_product(tx: AsyncSession, product_id: str, data: AdminPostProdu
     images = [str(i) for i in data.images] if data.images is not None else None
     if not product.thumbnail and not data.thumbnail and images:
         values["thumbnail"] = images[0]
-    _not_null(values, ("title", "is_giftcard", "discountable"))
+    refuse_nulls("product", values, ("title", "is_giftcard", "discountable"))
     if "handle" in values:
         await _check_handle(tx, values["handle"], product.id)
     if values.get("collection_id") is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, duplicate, invalid_data, not_found
+from mercato.core.errors import duplicate, invalid_data, not_found, refuse_nulls
 from mercato.core.metadata import merge_metadata  # noqa: F401
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, apply_search, count_rows
@@ -71,6 +71,17 @@ def query_config(
         if p.expand and not_allowed:
             raise invalid_data(f"Requested fields [{', '.join(not_allowed)}] are not valid")
     return relation_tree(sorted(dict.fromkeys(relations))), fields
+
+
+# NOT NULL columns a body may set to null (refused as PostgreSQL's 23502, in this order)
+_REGION_NOT_NULL = (
+    "name",
+    "currency_code",
+    "tax_rate",
+    "gift_cards_taxable",
+    "automatic_taxes",
+    "includes_tax",
+)
 
 
 async def retrieve_region(tx: AsyncSession, region_id: str, tree: Tree | None = None) -> Region:
@@ -181,22 +192,6 @@ async def _validate_currency(tx: AsyncSession, currency_code: str) -> str:
     return code
 
 
-def _not_null(values: dict[str, Any]) -> None:
-    """What PostgreSQL refuses (23502) and Medusa's exception formatter words, in column order."""
-    for column in (
-        "name",
-        "currency_code",
-        "tax_rate",
-        "gift_cards_taxable",
-        "automatic_taxes",
-        "includes_tax",
-    ):
-        if column in values and values[column] is None:
-            raise MedusaError(
-                "invalid_data", f"Can't insert null value in field {column} on insert in table region"
-            )
-
-
 def _assign(region: Region, attr: str, value: Any) -> None:
     # TypeORM only writes (and bumps updated_at) when a value really changes
     if getattr(region, attr) != value:
@@ -265,7 +260,7 @@ async def create_region(tx: AsyncSession, data: AdminPostRegionsReq) -> Region:
     values["currency_code"] = await _validate_currency(tx, data.currency_code)
     if data.metadata is not None:
         values["metadata_"] = merge_metadata(None, data.metadata)
-    _not_null(values)
+    refuse_nulls("region", values, _REGION_NOT_NULL)
     region = Region(**values)
     tx.add(region)
     await tx.flush()
@@ -313,7 +308,7 @@ async def update_region(tx: AsyncSession, region_id: str, data: AdminPostRegions
         values["currency_code"] = await _validate_currency(tx, data.currency_code)
     if data.metadata is not None:
         values["metadata_"] = merge_metadata(region.metadata_, data.metadata)
-    _not_null(values)
+    refuse_nulls("region", values, _REGION_NOT_NULL)
     for attr, value in values.items():
         _assign(region, attr, value)
     await tx.flush()

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, RequestErrors, not_allowed, not_found
+from mercato.core.errors import MedusaError, RequestErrors, not_allowed, not_found, refuse_nulls
 from mercato.core.events import emit
 from mercato.core.ids import generate_id
 from mercato.core.present import Tree, load_options, present, relation_tree
@@ -120,15 +120,6 @@ def _missing_reference(table: str, column: str, value: str) -> MedusaError:
     return not_found(f"{table[:1].upper()}{table[1:]} with {column} {value} does not exist.")
 
 
-def _not_null(table: str, values: dict[str, Any], columns: Sequence[str]) -> None:
-    """What PostgreSQL refuses (23502) and Medusa's exception formatter words, in column order."""
-    for column in columns:
-        if column in values and values[column] is None:
-            raise MedusaError(
-                "invalid_data", f"Can't insert null value in field {column} on insert in table {table}"
-            )
-
-
 def _assign(row: Any, values: dict[str, Any]) -> None:
     # TypeORM only writes (and bumps updated_at) when a value really changes
     for attr, value in values.items():
@@ -188,7 +179,7 @@ _SALES_CHANNEL_NOT_NULL = ("name", "is_disabled")
 
 async def create_sales_channel(tx: AsyncSession, data: AdminPostSalesChannelsReq) -> SalesChannel:
     values: dict[str, Any] = {k: getattr(data, k) for k in data.model_fields_set}
-    _not_null("sales_channel", values, _SALES_CHANNEL_NOT_NULL)
+    refuse_nulls("sales_channel", values, _SALES_CHANNEL_NOT_NULL)
     channel = SalesChannel(**values)
     tx.add(channel)
     await tx.flush()
@@ -201,7 +192,7 @@ async def update_sales_channel(
 ) -> SalesChannel:
     channel = await retrieve_sales_channel(tx, sales_channel_id)
     values: dict[str, Any] = {k: getattr(data, k) for k in data.model_fields_set}
-    _not_null("sales_channel", values, _SALES_CHANNEL_NOT_NULL)
+    refuse_nulls("sales_channel", values, _SALES_CHANNEL_NOT_NULL)
     _assign(channel, values)
     await tx.flush()
     emit(tx, "sales_channel.updated", {"id": channel.id})
@@ -347,7 +338,7 @@ async def update_key(
 ) -> PublishableApiKey:
     key = await retrieve_key(tx, key_id)
     values: dict[str, Any] = {k: getattr(data, k) for k in data.model_fields_set}
-    _not_null("publishable_api_key", values, ("title",))
+    refuse_nulls("publishable_api_key", values, ("title",))
     _assign(key, values)
     await tx.flush()
     return key

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, not_allowed, not_found
+from mercato.core.errors import not_allowed, not_found, refuse_nulls
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, with_profile
@@ -113,16 +113,6 @@ async def present_profile_with_relations(tx: AsyncSession, profile: ShippingProf
     return out
 
 
-def _not_null(values: dict[str, Any]) -> None:
-    """What PostgreSQL refuses (23502) and Medusa's exception formatter words, in column order."""
-    for column in ("name", "type"):
-        if column in values and values[column] is None:
-            raise MedusaError(
-                "invalid_data",
-                f"Can't insert null value in field {column} on insert in table shipping_profile",
-            )
-
-
 async def create_profile(tx: AsyncSession, data: AdminPostShippingProfilesReq) -> ShippingProfile:
     profile = ShippingProfile(name=data.name, type=data.type)
     if data.metadata is not None:
@@ -177,7 +167,7 @@ async def update_profile(
     profile = await retrieve_profile(tx, profile_id)
     given = data.model_fields_set
     values: dict[str, Any] = {name: getattr(data, name) for name in ("name", "type") if name in given}
-    _not_null(values)
+    refuse_nulls("shipping_profile", values, ("name", "type"))
     if data.products is not None:
         await _move_products(tx, profile.id, data.products)
     if data.shipping_options is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import invalid_data, not_found
+from mercato.core.errors import invalid_data, not_found, refuse_nulls
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_date_filter, apply_order, apply_page, apply_search, count_rows
@@ -348,6 +348,9 @@ async def update_option(
             amount = None
     _check_flat_rate(price_type, amount)
 
+    # an explicit null reaches the NOT NULL columns, which refuse it
+    named = ("name", "admin_only", "includes_tax")
+    refuse_nulls("shipping_option", {k: getattr(data, k) for k in named if k in data.model_fields_set}, named)
     values: dict[str, Any] = {"price_type": price_type, "amount": _int_amount(amount)}
     if data.name is not None:
         values["name"] = data.name

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found
+from mercato.core.errors import MedusaError, invalid_data, not_allowed, not_found, refuse_nulls
 from mercato.core.present import Tree, load_options, present, relation_tree
 from mercato.core.query import apply_search
 from mercato.modules.products.models import Product, ProductTaxRate, ProductType, ProductTypeTaxRate
@@ -257,14 +257,6 @@ async def _require_region(tx: AsyncSession, region_id: str) -> None:
         raise not_found(f"Region with region_id {region_id} does not exist.")
 
 
-def _not_null(values: dict[str, Any]) -> None:
-    for column in ("name", "region_id"):
-        if column in values and values[column] is None:
-            raise MedusaError(
-                "invalid_data", f"Can't insert null value in field {column} on insert in table tax_rate"
-            )
-
-
 def _same(current: Any, new: Any) -> bool:
     if isinstance(current, float) and isinstance(new, int | float):
         return bool(_float4(current) == new)
@@ -293,7 +285,7 @@ async def update_tax_rate(tx: AsyncSession, rate_id: str, data: AdminPostTaxRate
     values: dict[str, Any] = {
         name: getattr(data, name) for name in ("rate", "code", "name", "region_id") if name in given
     }
-    _not_null(values)
+    refuse_nulls("tax_rate", values, ("name", "region_id"))
     if values.get("region_id") is not None and values["region_id"] != rate.region_id:
         await _require_region(tx, values["region_id"])
     for attr, value in values.items():
