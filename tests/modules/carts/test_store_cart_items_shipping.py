@@ -256,6 +256,14 @@ async def test_add_shipping_method_refusals(client: httpx.AsyncClient, shop: Sho
         assert res.json() == expected
     res = await client.post(url, json={})
     assert res.json() == {"type": "invalid_data", "message": "option_id must be a string"}
+    res = await client.post(url, json={"option_id": shop.standard, "data": None})
+    assert (res.status_code, res.json()) == (
+        400,
+        {
+            "type": "invalid_data",
+            "message": "Can't insert null value in field data on insert in table shipping_method",
+        },
+    )
     res = await client.post("/store/carts/cart_nope/shipping-methods", json={"option_id": shop.standard})
     assert res.status_code == 404
     res = await client.get(f"/store/carts/{cart['id']}")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Request, Response
 
-from mercato.core.errors import MedusaError
+from mercato.core.errors import MedusaError, refuse_nulls
 from mercato.core.http import Tx, ok
 from mercato.core.query import RetrieveParams, fields_for, params
 from mercato.core.routing import public_router
@@ -154,6 +154,8 @@ async def add_shipping_method(
     body: Annotated[StorePostCartsCartShippingMethodReq | None, Body()] = None,
 ) -> Response:
     data = body_or_empty(StorePostCartsCartShippingMethodReq, body)
+    # `data` has only @IsOptional: a null goes to the NOT NULL column, which refuses it
+    refuse_nulls("shipping_method", {"data": data.data} if "data" in data.model_fields_set else {}, ("data",))
     payload = data.data if isinstance(data.data, dict) else {}
     view = await service.add_shipping_method(tx, cart_id, data.option_id, payload)
     if view is None:
