@@ -130,9 +130,16 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{field} {msg[0].lower() + msg[1:] if msg else 'is invalid'}"
 
 
+def _unknown_top_level(err: dict[str, Any]) -> bool:
+    loc = [p for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+    return err.get("type") == "extra_forbidden" and len(loc) == 1
+
+
 def validation_message(errors: list[dict[str, Any]]) -> str:
+    """class-validator's wording, in its order: the whitelist's "property x should not exist" of
+    the object itself first, then each property's own errors."""
     seen: list[str] = []
-    for err in errors:
+    for err in sorted(errors, key=lambda e: not _unknown_top_level(e)):
         text = _describe(err)
         if text not in seen:
             seen.append(text)

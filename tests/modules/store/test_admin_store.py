@@ -291,6 +291,8 @@ async def test_update_store_refuses_bad_currencies(admin: httpx.AsyncClient, db:
     [
         ({"foo": 1}, "property foo should not exist"),
         ({"name": 1}, "name must be a string"),
+        # the whitelist's refusals come first, as class-validator reports them
+        ({"name": 1, "x": 1}, "property x should not exist, name must be a string"),
         (
             {"name": 1, "currencies": "usd", "metadata": "x", "swap_link_template": 3},
             "name must be a string, swap_link_template must be a string, currencies must be an array, "
