@@ -191,6 +191,14 @@ async def test_batch_add_and_remove(admin: httpx.AsyncClient, db: Database) -> N
     }
     res = await admin.post(url, json={})
     assert res.json() == {"type": "invalid_data", "message": "resources must be an array"}
+    # a resource without an id: the join table's NOT NULL refusal; removing it removes nothing
+    res = await admin.post(url, json={"resources": [{}]})
+    assert (res.status_code, res.json()["message"]) == (
+        400,
+        "Can't insert null value in field product_tag_id on insert in table discount_condition_product_tag",
+    )
+    res = await admin.request("DELETE", url, json={"resources": [{}]})
+    assert res.status_code == 200 and await tag_rows(db, condition_id) == sorted([t1, t2])
     res = await admin.request("DELETE", url, json={"resources": [{"id": t1}]})
     assert res.status_code == 200, res.text
     assert await tag_rows(db, condition_id) == [t2]

@@ -186,6 +186,12 @@ async def test_update_variant_refusals(admin: httpx.AsyncClient) -> None:
     # a variant of another product is not this product's
     res = await admin.post(f"/admin/products/{other['id']}/variants/{small['id']}", json={"title": "x"})
     assert res.status_code == 404
+    # an unknown product: the foreign key's refusal of Medusa's move
+    res = await admin.post(f"/admin/products/prod_nope/variants/{small['id']}", json={"title": "x"})
+    assert (res.status_code, res.json()) == (
+        404,
+        {"type": "not_found", "message": "Product with product_id prod_nope does not exist."},
+    )
     res = await admin.post(
         f"/admin/products/{pid}/variants/{small['id']}",
         json={"options": [{"option_id": "opt_nope", "value": "Q"}]},

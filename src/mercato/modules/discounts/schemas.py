@@ -356,5 +356,10 @@ class AdminDiscountConditionsBatchReq(Validated):
     __rules__ = {"resources": Prop((is_array,))}
     resources: list[Any]
 
-    def ids(self) -> list[str]:
-        return [str(r.get("id")) if isinstance(r, dict) else str(r) for r in self.resources]
+    def ids(self) -> list[str | None]:
+        """The resources' ids; None for a resource without one."""
+        out: list[str | None] = []
+        for r in self.resources:
+            found = r.get("id") if isinstance(r, dict) else r
+            out.append(None if found is None else str(found))
+        return out

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.clock import utcnow
-from mercato.core.errors import MedusaError, duplicate, invalid_data, not_allowed, not_found
+from mercato.core.errors import MedusaError, duplicate, invalid_data, not_allowed, not_found, refuse_nulls
 from mercato.core.events import emit
 from mercato.core.metadata import merge_metadata
 from mercato.core.present import Tree, load_options, present, relation_tree
@@ -564,16 +564,22 @@ async def delete_condition(tx: AsyncSession, discount_id: str, condition_id: str
     await tx.flush()
 
 
-async def add_condition_batch(tx: AsyncSession, condition_id: str, resource_ids: list[str]) -> None:
+async def add_condition_batch(tx: AsyncSession, condition_id: str, resource_ids: list[str | None]) -> None:
     condition = await retrieve_condition(tx, condition_id)
-    data = ConditionInput(id=condition.id, **{condition.type: resource_ids})
+    # a resource without an id ({}) reaches the join table's NOT NULL column, which refuses it
+    _, join, column, _, _ = CONDITION_TYPES[condition.type]
+    refuse_nulls(join.__tablename__, {column: None} if None in resource_ids else {}, (column,))
+    data = ConditionInput(id=condition.id, **{condition.type: [i for i in resource_ids if i is not None]})
     cond_type, ids = resolve_condition_type(data)
     await add_condition_resources(tx, condition.id, cond_type, ids, override=False)
 
 
-async def remove_condition_batch(tx: AsyncSession, condition_id: str, resource_ids: list[str]) -> None:
+async def remove_condition_batch(tx: AsyncSession, condition_id: str, resource_ids: list[str | None]) -> None:
     condition = await retrieve_condition(tx, condition_id)
-    data = ConditionInput(id=condition.id, **{condition.type: resource_ids})
+    given = [i for i in resource_ids if i is not None]
+    if resource_ids and not given:
+        return  # resources without ids match no row (Medusa: 200, nothing removed)
+    data = ConditionInput(id=condition.id, **{condition.type: given})
     cond_type, ids = resolve_condition_type(data)
     _, join, column, _, _ = CONDITION_TYPES[cond_type]
     await tx.execute(delete(join).where(join.condition_id == condition.id, getattr(join, column).in_(ids)))

@@ -1219,6 +1219,12 @@ async def get_product_variant(tx: AsyncSession, product_id: str, variant_id: str
     product, with option values that belong to the other one; that variant is not found here.)"""
     variant = await get_variant(tx, variant_id)
     if variant.product_id != product_id:
+        owner = await tx.execute(
+            select(Product.id).where(Product.id == product_id, Product.deleted_at.is_(None))
+        )
+        if owner.first() is None:
+            # Medusa's update moves the variant to the product: its foreign key then refuses it
+            raise not_found(f"Product with product_id {product_id} does not exist.")
         raise not_found(f"Variant with id: {variant_id} was not found")
     return variant
 
