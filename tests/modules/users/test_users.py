@@ -177,6 +177,11 @@ async def test_create_user(admin: httpx.AsyncClient, db: Database) -> None:
         "/admin/users", json={"email": "dev@shop.test", "password": "x", "role": "developer"}
     )
     assert res.json()["user"]["role"] == "developer"
+    # an explicit null is stored over the column's default, as Medusa's insert does
+    res = await admin.post("/admin/users", json={"email": "norole@shop.test", "password": "x", "role": None})
+    assert res.status_code == 200 and res.json()["user"]["role"] is None
+    got = await admin.get(f"/admin/users/{res.json()['user']['id']}")
+    assert got.json()["user"]["role"] is None
 
 
 async def test_create_user_duplicate_email(admin: httpx.AsyncClient, make_user: MakeUser) -> None:

@@ -74,6 +74,10 @@ async def create_user(body: AdminCreateUserRequest, tx: Tx) -> Response:
         first_name=body.first_name,
         last_name=body.last_name,
     )
+    if "role" in body.model_fields_set and body.role is None:
+        # Medusa inserts an explicit null over the column's default ('member')
+        user.role = None
+        await tx.flush()
     return ok({"user": present(user)})
 
 
