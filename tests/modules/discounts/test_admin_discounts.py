@@ -221,6 +221,11 @@ async def test_create_refusals(admin: httpx.AsyncClient) -> None:
             "message": "Can't insert null value in field starts_at on insert in table discount",
         },
     )
+    res = await post({"code": "f", "rule": rule, "regions": [eu], "is_disabled": None})
+    assert (res.status_code, res.json()["message"]) == (
+        400,
+        "Can't insert null value in field is_disabled on insert in table discount",
+    )
 
 
 # ---- read --------------------------------------------------------------------------------------

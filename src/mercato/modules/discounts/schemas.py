@@ -183,7 +183,7 @@ class AdminPostDiscountsReq(_DatesValidated):
     code: str
     rule: AdminPostDiscountsDiscountRule
     is_dynamic: bool = False
-    is_disabled: bool = False
+    is_disabled: bool | None = False  # @IsOptional lets a null through to the NOT NULL column
     starts_at: datetime.datetime | None = None
     ends_at: datetime.datetime | None = None
     valid_duration: str | None = None

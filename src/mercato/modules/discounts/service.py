@@ -339,14 +339,16 @@ async def create_discount(tx: AsyncSession, data: AdminPostDiscountsReq) -> Disc
     )
     tx.add(rule)
     await tx.flush()
-    if "starts_at" in data.model_fields_set and data.starts_at is None:
-        # Medusa saves the null it was given, and the NOT NULL column refuses it (1.20.11)
-        raise invalid_data("Can't insert null value in field starts_at on insert in table discount")
+    # Medusa saves the nulls it was given, and the NOT NULL columns refuse them (1.20.11)
+    given: dict[str, Any] = {
+        k: getattr(data, k) for k in ("is_disabled", "starts_at") if k in data.model_fields_set
+    }
+    refuse_nulls("discount", given, ("is_disabled", "starts_at"))
     now = utcnow()
     discount = Discount(
         code=code,
         is_dynamic=data.is_dynamic,
-        is_disabled=data.is_disabled,
+        is_disabled=bool(data.is_disabled),
         rule_id=rule.id,
         starts_at=data.starts_at or now,
         ends_at=data.ends_at,
