@@ -221,6 +221,16 @@ async def test_create_refusals(admin: httpx.AsyncClient) -> None:
             "message": "Can't insert null value in field starts_at on insert in table discount",
         },
     )
+    # @ValidateNested({each: true}) on conditions: a primitive, and a lone object as one item
+    for conditions, message in (
+        (
+            "x",
+            "conditions must be an array, each value in nested property conditions must be either object or array",
+        ),
+        ({}, "conditions must be an array, operator must be a string"),
+    ):
+        res = await post({"code": "f", "rule": {**rule, "conditions": conditions}, "regions": [eu]})
+        assert (res.status_code, res.json()["message"]) == (400, message)
     res = await post({"code": "f", "rule": rule, "regions": [eu], "is_disabled": None})
     assert (res.status_code, res.json()["message"]) == (
         400,

@@ -97,10 +97,11 @@ def _conditions(with_id: bool) -> Check:
     """@ValidateNested({each: true}) over AdminCreateCondition / AdminUpsertCondition items."""
 
     def check(name: str, value: Any) -> str | None:
-        if not isinstance(value, list):
-            return None
+        # @ValidateNested({each: true}): a list's items, a lone object as one item, and for a
+        # primitive the nested-object message (is_array reports the type first)
+        items = value if isinstance(value, list) else [value]
         messages: list[str] = []
-        for item in value:
+        for item in items:
             if not isinstance(item, dict):
                 messages.append(f"each value in nested property {name} must be either object or array")
                 continue
