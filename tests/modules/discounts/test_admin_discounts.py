@@ -225,7 +225,8 @@ async def test_create_refusals(admin: httpx.AsyncClient) -> None:
     for conditions, message in (
         (
             "x",
-            "conditions must be an array, each value in nested property conditions must be either object or array",
+            "conditions must be an array, "
+            "each value in nested property conditions must be either object or array",
         ),
         ({}, "conditions must be an array, operator must be a string"),
     ):
