@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mercato.core.http import JSON
@@ -69,9 +70,12 @@ def invalid_data(message: str) -> MedusaError:
     return MedusaError("invalid_data", message)
 
 
-def refuse_nulls(table: str, values: Mapping[str, Any], columns: Sequence[str]) -> None:
+def refuse_nulls(table: str, values: Mapping[str, Any] | BaseModel, columns: Sequence[str]) -> None:
     """A write of null into a NOT NULL column: what PostgreSQL refuses (23502) and Medusa's
-    exception formatter words, for the first such column in `columns` order."""
+    exception formatter words, for the first such column in `columns` order. `values` may be a
+    validated body: the fields it was given (an absent one is `undefined`, not null)."""
+    if isinstance(values, BaseModel):
+        values = {name: getattr(values, name) for name in values.model_fields_set}
     for column in columns:
         if column in values and values[column] is None:
             raise invalid_data(f"Can't insert null value in field {column} on insert in table {table}")

@@ -155,7 +155,7 @@ async def add_shipping_method(
 ) -> Response:
     data = body_or_empty(StorePostCartsCartShippingMethodReq, body)
     # `data` has only @IsOptional: a null goes to the NOT NULL column, which refuses it
-    refuse_nulls("shipping_method", {"data": data.data} if "data" in data.model_fields_set else {}, ("data",))
+    refuse_nulls("shipping_method", data, ("data",))
     payload = data.data if isinstance(data.data, dict) else {}
     view = await service.add_shipping_method(tx, cart_id, data.option_id, payload)
     if view is None:

@@ -340,10 +340,7 @@ async def create_discount(tx: AsyncSession, data: AdminPostDiscountsReq) -> Disc
     tx.add(rule)
     await tx.flush()
     # Medusa saves the nulls it was given, and the NOT NULL columns refuse them (1.20.11)
-    given: dict[str, Any] = {
-        k: getattr(data, k) for k in ("is_disabled", "starts_at") if k in data.model_fields_set
-    }
-    refuse_nulls("discount", given, ("is_disabled", "starts_at"))
+    refuse_nulls("discount", data, ("is_disabled", "starts_at"))
     now = utcnow()
     discount = Discount(
         code=code,

@@ -413,8 +413,7 @@ async def update_price_list(
     given = data.model_fields_set
     values = {name: getattr(data, name) for name in _PRICE_LIST_COLUMNS if name in given}
     # `undefined` is skipped, null is written (starts_at/ends_at: null clears the date)
-    nullable = {**values, "includes_tax": data.includes_tax} if "includes_tax" in given else values
-    refuse_nulls("price_list", nullable, ("name", "description", "type", "status", "includes_tax"))
+    refuse_nulls("price_list", data, ("name", "description", "type", "status", "includes_tax"))
     if data.includes_tax is not None:
         values["includes_tax"] = data.includes_tax
     if data.prices is not None:

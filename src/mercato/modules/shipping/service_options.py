@@ -349,8 +349,7 @@ async def update_option(
     _check_flat_rate(price_type, amount)
 
     # an explicit null reaches the NOT NULL columns, which refuse it
-    named = ("name", "admin_only", "includes_tax")
-    refuse_nulls("shipping_option", {k: getattr(data, k) for k in named if k in data.model_fields_set}, named)
+    refuse_nulls("shipping_option", data, ("name", "admin_only", "includes_tax"))
     values: dict[str, Any] = {"price_type": price_type, "amount": _int_amount(amount)}
     if data.name is not None:
         values["name"] = data.name
