@@ -185,13 +185,19 @@ def _applicable(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.
     return out
 
 
-def listed(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
+def _listed(applicable: list[Candidate], ctx: PricingContext) -> list[Candidate]:
     """findManyForVariantsInRegion's filter: the prices a variant shows (`prices`), every price of
     the context's region or currency, whichever region that one is bound to."""
-    out = _applicable(prices, ctx, now)
     if ctx.region_id is None and ctx.currency_code is None:
-        return out
-    return [p for p in out if _matches_market(p, ctx, loose=True)]
+        return applicable
+    return [p for p in applicable if _matches_market(p, ctx, loose=True)]
+
+
+def _chosen_from(applicable: list[Candidate], ctx: PricingContext) -> list[Candidate]:
+    if ctx.region_id is None:
+        return _listed(applicable, ctx)
+    strict = [p for p in applicable if _matches_market(p, ctx, loose=False)]
+    return strict or _listed(applicable, ctx)
 
 
 def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.datetime) -> list[Candidate]:
@@ -202,13 +208,7 @@ def candidates(prices: Iterable[Candidate], ctx: PricingContext, now: datetime.d
     (Medusa #6091). With a region, Mercato keeps to the region's prices and the currency's
     unbound ones, and falls back to Medusa's rule only when there is none of those (Medusa's own
     test "gets prices for currency if no region prices exist"). Without a region, Medusa's rule."""
-    out = _applicable(prices, ctx, now)
-    if ctx.region_id is None and ctx.currency_code is None:
-        return out
-    strict = [p for p in out if _matches_market(p, ctx, loose=ctx.region_id is None)]
-    if strict or ctx.region_id is None:
-        return strict
-    return [p for p in out if _matches_market(p, ctx, loose=True)]
+    return _chosen_from(_applicable(prices, ctx, now), ctx)
 
 
 # ---- quantity --------------------------------------------------------------------------------
@@ -366,8 +366,8 @@ def price_variant(
 
     None when no price is a candidate: Medusa then leaves the variant undecorated (no pricing keys,
     its own `prices` relation untouched)."""
-    prices = list(prices)
-    found = candidates(prices, ctx, now)
+    applicable = _applicable(prices, ctx, now)
+    found = _chosen_from(applicable, ctx)
     if not found:
         return None
     with_region = ctx.region_id is not None
@@ -375,7 +375,7 @@ def price_variant(
     rate = tax_rate_sum(rates) if rates is not None else None
     selection = select_price(found, ctx, rate)
     pricing = VariantPricing(
-        prices=listed(prices, ctx, now),
+        prices=_listed(applicable, ctx),
         original_price=selection.original_price,
         calculated_price=selection.calculated_price,
         calculated_price_type=selection.calculated_price_type,
