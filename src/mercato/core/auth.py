@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import time
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -32,11 +33,35 @@ def sign_token(payload: dict[str, Any], expires_in: datetime.timedelta = datetim
     return jwt.encode(claims, get_settings().jwt_secret, algorithm="HS256")
 
 
+# Tokens verified already: (secret, token) -> their claims. A dashboard or a storefront sends the
+# same token with every request, and checking its signature and decoding it was a twentieth of
+# an admin write's CPU. A signature stays valid for a given secret, and a token that verified
+# once can only become invalid by expiring, which every hit checks again (as jwt.decode does:
+# expired when `exp <= now`); failures are not kept (a token not valid *yet* may become valid).
+_VERIFIED: dict[tuple[str, str], dict[str, Any]] = {}
+_VERIFIED_MAX = 4096
+
+
 def read_token(token: str) -> dict[str, Any] | None:
+    secret = get_settings().jwt_secret
+    key = (secret, token)
+    claims = _VERIFIED.get(key)
+    if claims is not None:
+        exp = claims.get("exp")
+        if exp is None or exp > time.time():
+            return dict(claims)
+        del _VERIFIED[key]
+        return None
     try:
-        return jwt.decode(token, get_settings().jwt_secret, algorithms=["HS256"])
+        claims = jwt.decode(token, secret, algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
+    exp = claims.get("exp")
+    if exp is None or isinstance(exp, int | float):
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[key] = claims
+    return dict(claims)
 
 
 def bearer_claims(request: Request, domain: str) -> dict[str, Any] | None:

@@ -1,7 +1,10 @@
+import datetime
 import re
+import time
 from typing import Any
 
 import httpx
+import jwt
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 
@@ -70,6 +73,25 @@ async def test_jwt_token_and_api_token(client: httpx.AsyncClient, admin_user: An
     assert res.status_code == 401
     res = await client.get("/admin/auth", headers={"x-medusa-access-token": "test_api_token"})
     assert res.status_code == 200
+
+
+async def test_bearer_token_stops_working_when_it_expires(
+    client: httpx.AsyncClient, admin_user: Any, monkeypatch: Any
+) -> None:
+    # verified tokens are remembered (core.auth): a remembered one must still expire on time
+    from mercato.core import auth
+
+    token = auth.sign_token({"user_id": admin_user.id, "domain": "admin"}, datetime.timedelta(seconds=60))
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):  # the second answer comes from the remembered claims
+        assert (await client.get("/admin/auth", headers=headers)).status_code == 200
+    later = time.time() + 61
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert (await client.get("/admin/auth", headers=headers)).status_code == 401
+    # a token signed with another secret is refused, remembered or not
+    forged = jwt.encode({"user_id": admin_user.id, "domain": "admin"}, "not-the-secret", algorithm="HS256")
+    res = await client.get("/admin/auth", headers={"Authorization": f"Bearer {forged}"})
+    assert res.status_code == 401
 
 
 async def test_medusa_scrypt_kdf_hash_verifies() -> None:

@@ -103,6 +103,37 @@ async def test_create_cart_defaults(client: httpx.AsyncClient, shop: Shop) -> No
     assert fr["shipping_address_id"] == fr["shipping_address"]["id"]
 
 
+async def test_create_cart_answer_is_what_a_read_gives(
+    client: httpx.AsyncClient, admin: httpx.AsyncClient, shop: Shop
+) -> None:
+    # a cart created without items is answered from the values written (not read back): the
+    # answer must be the GET's, whatever the body
+    res = await admin.post(
+        f"/admin/regions/{shop.eu}", json={"name": "Europe (renamed)", "metadata": {"k": "v"}}
+    )
+    assert res.status_code == 200, res.text
+    res = await admin.post("/admin/sales-channels", json={"name": "answer-web", "description": "d"})
+    channel = res.json()["sales_channel"]["id"]
+    bodies: list[dict[str, Any]] = [
+        {},
+        {"region_id": shop.eu},
+        {"region_id": shop.us},  # one country: a shipping address is made
+        {"region_id": shop.eu, "country_code": "IT", "context": {"locale": "it", "ip": "x"}},
+        {"region_id": shop.eu, "sales_channel_id": channel},
+        {"region_id": shop.us, "items": [{"variant_id": shop.small, "quantity": 2}]},
+    ]
+    for body in bodies:
+        res = await client.post("/store/carts", json=body, headers={"user-agent": "answer-test"})
+        assert res.status_code == 200, res.text
+        created = res.json()["cart"]
+        read = (await client.get(f"/store/carts/{created['id']}")).json()["cart"]
+        assert created == read, body
+    assert created["region"]["name"] == "Europe (renamed)" or created["region_id"] == shop.us
+    eu = (await client.post("/store/carts", json={"region_id": shop.eu})).json()["cart"]
+    assert eu["region"]["name"] == "Europe (renamed)" and eu["region"]["metadata"] == {"k": "v"}
+    assert sorted(c["iso_2"] for c in eu["region"]["countries"]) == ["de", "fr", "it"]
+
+
 async def test_create_cart_item_quantity_zero_is_one(client: httpx.AsyncClient, shop: Shop) -> None:
     # LineItemService.generate: `quantity || 1`
     cart = await new_cart(client, region_id=shop.eu, items=[{"variant_id": shop.small, "quantity": 0}])

@@ -62,7 +62,7 @@ async def create_cart(
     body: Annotated[StorePostCartReq | None, Body()] = None,
 ) -> Response:
     data = body_or_empty(StorePostCartReq, body)
-    cart_id = await service.create_cart(
+    cart_id, view = await service.create_cart(
         tx,
         data,
         ip=_client_ip(request),
@@ -70,6 +70,8 @@ async def create_cart(
         customer_id=customer_id,
         key_channels=key_channels,
     )
+    if view is not None:
+        return ok({"cart": service.present_cart(view)})
     return await _answer(tx, cart_id)
 
 

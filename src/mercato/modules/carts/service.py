@@ -41,7 +41,7 @@ from mercato.modules.carts.models import (
     t_cart_gift_cards,
 )
 from mercato.modules.customers.models import Address, Customer
-from mercato.modules.customers.service import guest_customer, insert_address
+from mercato.modules.customers.service import guest_customer, insert_address, insert_address_row
 from mercato.modules.discounts import cart_rules
 from mercato.modules.discounts.models import Discount
 from mercato.modules.gift_cards.models import GiftCard
@@ -1002,8 +1002,9 @@ async def create_cart(
     user_agent: str | None,
     customer_id: str | None,
     key_channels: list[str] | None,
-) -> str:
-    """POST /store/carts (create-cart.ts + CartService.create)."""
+) -> tuple[str, CartView | None]:
+    """POST /store/carts (create-cart.ts + CartService.create). Returns the cart's id and, for a
+    cart created without items, its view as a read of it would give (see _new_cart_view)."""
     sales_channel_id = data.sales_channel_id
     if key_channels and sales_channel_id and sales_channel_id not in key_channels:
         # validateSalesChannelParam: collected in req.errors, answered by Medusa's wrap
@@ -1053,11 +1054,13 @@ async def create_cart(
     elif len(codes) == 1:
         shipping_country = codes[0]
     # rows written on the driver: the ORM's unit of work costs more than these INSERTs
+    address: dict[str, Any] | None = None
     if shipping_country is not None:
-        cart["shipping_address_id"] = await insert_address(tx, {"country_code": shipping_country})
-    await raw.insert_row(tx, Cart.__table__, cart)
+        address = await insert_address_row(tx, {"country_code": shipping_country})
+        cart["shipping_address_id"] = address["id"]
     emit(tx, "cart.created", {"id": cart_id})
     if data.items:
+        await raw.insert_row(tx, Cart.__table__, cart)
         lines = await generate_lines(
             tx,
             [NewLine(i["variant_id"], i["quantity"]) for i in data.items],
@@ -1065,7 +1068,57 @@ async def create_cart(
             customer_id,
         )
         await add_or_update_lines(tx, cart_id, lines)
-    return cart_id
+        return cart_id, None
+    # nothing reads the row before the answer: it goes out with the COMMIT
+    await raw.insert_later(tx, Cart.__table__, cart)
+    return cart_id, await _new_cart_view(tx, cart, address)
+
+
+# the columns a new cart's row holds that create_cart does not write (the table's defaults)
+_NEW_CART_DEFAULTS = {"type": "default"}
+
+
+async def _new_cart_view(
+    tx: AsyncSession, cart: dict[str, Any], address: dict[str, Any] | None
+) -> CartView | None:
+    """The view of a cart this transaction has just created, empty (no items, methods, sessions,
+    discounts or gift cards), built from the values written and the region's and the sales
+    channel's rows (reference data, from core.refcache) instead of read back: a read was a
+    round trip and a statement of its own for every new cart. None when a row it needs is not
+    at hand (the caller then reads the cart)."""
+    region_id = cart["region_id"]
+
+    async def read_region() -> list[dict[str, Any]]:
+        return await load_trees(tx, Region, [region_id], {})
+
+    async def read_channel() -> list[dict[str, Any]]:
+        return await load_trees(tx, SalesChannel, [cart["sales_channel_id"]], {})
+
+    regions = await refcache.cached(tx, ("region row", region_id), read_region)
+    channels = await refcache.cached(tx, ("sales channel row", cart["sales_channel_id"]), read_channel)
+    if not regions or regions[0]["deleted_at"] is not None or not channels:
+        return None
+    if channels[0]["deleted_at"] is not None:
+        return None
+    data = row_dict(Cart, {**_NEW_CART_DEFAULTS, **cart})
+    region = dict(regions[0])
+    countries, providers, rates = await _region_reference(tx, region_id)
+    region["countries"] = [dict(c) for c in countries]
+    region["payment_providers"] = [dict(p) for p in providers]
+    data.update(
+        region=region,
+        sales_channel=dict(channels[0]),
+        shipping_address=row_dict(Address, address) if address is not None else None,
+        billing_address=None,
+        payment=None,
+        items=[],
+        shipping_methods=[],
+        payment_sessions=[],
+        discounts=[],
+        gift_cards=[],
+    )
+    totals, include_tax = await compute_totals(tx, data, region_has_rates=bool(rates))
+    return CartView(data, totals, include_tax, list(rates), False)
 
 
 _UPDATE_TREE: Tree = relation_tree(

@@ -274,15 +274,18 @@ async def _event_payload(tx: AsyncSession, customer_id: str) -> dict[str, Any]:
 
 async def insert_address(tx: AsyncSession, values: Mapping[str, Any]) -> str:
     """A new address row (values by column name: `metadata`), written on the driver; its id."""
+    return str((await insert_address_row(tx, values))["id"])
+
+
+async def insert_address_row(tx: AsyncSession, values: Mapping[str, Any]) -> dict[str, Any]:
+    """insert_address, answering every value it wrote (the id and timestamps with `values`)."""
     now = utcnow()
-    address_id = generate_id(Address.__id_prefix__ or "addr")
+    row = {**values, "id": generate_id(Address.__id_prefix__ or "addr"), "created_at": now, "updated_at": now}
     # a new row: the caller's pending changes (the owner's reference to it comes later) can
     # wait, and the row itself goes out with the next statement (the owner's reference, at the
     # latest: a country_code unknown to the country table fails that statement)
-    await raw.insert_later(
-        tx, Address.__table__, {**values, "id": address_id, "created_at": now, "updated_at": now}, flush=False
-    )
-    return address_id
+    await raw.insert_later(tx, Address.__table__, row, flush=False)
+    return row
 
 
 _ACCOUNT_FLAGS = (
