@@ -452,11 +452,16 @@ _METHODS_TO_ORDER = (
 # round trip instead of six: the display_id from Medusa's sequence, the payment, items and
 # shipping methods moved onto the order, the cart completed. Foreign keys are checked at the
 # end of the statement, when the order row exists; a second order of the cart fails it whole.
-def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[str, ...] | None = None) -> Any:
+def _placement(
+    new_payment: tuple[str, ...] | None = None,
+    new_session: tuple[str, ...] | None = None,
+    draft: bool = False,
+) -> Any:
     """`new_payment`: the columns of a payment row to insert on the order (one authorization
     made in this transaction and left unwritten), the cart's payment columns set with its
     completion; else an existing payment (`payment_id`) is moved onto the order. `new_session`:
-    the columns of a payment session row to insert too (`session_<column>`)."""
+    the columns of a payment session row to insert too (`session_<column>`). `draft`: the
+    cart's draft order (`draft_id`) is completed with the order (registerCartCompletion)."""
     order: Any = Order.__table__
     now: Any = bindparam("now", type_=order.c.updated_at.type)
     order_id: Any = bindparam("id", type_=order.c.id.type)
@@ -480,7 +485,9 @@ def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[st
             .cte(name)
         )
 
-    payment, items, methods, cart = (m.__table__ for m in (Payment, LineItem, ShippingMethod, Cart))
+    payment, items, methods, cart, drafts = (
+        m.__table__ for m in (Payment, LineItem, ShippingMethod, Cart, DraftOrder)
+    )
     columns: dict[str, Any] = {c.name: bindparam(c.name, type_=c.type) for c in order.columns}
     columns["display_id"] = orders.DISPLAY_ID_SEQUENCES["order"]
     completion: dict[str, Any] = {"completed_at": now, "updated_at": now}
@@ -510,6 +517,21 @@ def _placement(new_payment: tuple[str, ...] | None = None, new_session: tuple[st
             moved(cart, cart.c.id == bindparam("cart_id"), "completed_cart", **completion),
             *([] if new_session is None else [_new_session_step(new_session)]),
             *(
+                [
+                    moved(
+                        drafts,
+                        drafts.c.id == bindparam("draft_id"),
+                        "completed_draft",
+                        status="completed",
+                        completed_at=now,
+                        order_id=order_id,
+                        updated_at=now,
+                    )
+                ]
+                if draft
+                else []
+            ),
+            *(
                 tax_lines(table, owner, name)
                 for (table, _p, owner), name in zip(_TAX_LINE_TABLES, _TAX_CTES, strict=True)
             ),
@@ -523,18 +545,20 @@ _PLACED_COLUMNS = (
     "currency_code", "metadata", "sales_channel_id", "draft_order_id", "no_notification",
 )  # fmt: skip
 _TAX_CTES = ("item_tax_lines", "method_tax_lines")
-_PLACEMENTS: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], Any] = {}
+_PLACEMENTS: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None, bool], Any] = {}
 
 
 def _new_session_step(columns: tuple[str, ...]) -> Any:
     return raw.insert_cte(PaymentSession.__table__, columns, "session_", "new_session")
 
 
-def _placement_of(new_payment: tuple[str, ...] | None, new_session: tuple[str, ...] | None) -> Any:
-    key = (new_payment, new_session)
+def _placement_of(
+    new_payment: tuple[str, ...] | None, new_session: tuple[str, ...] | None, draft: bool
+) -> Any:
+    key = (new_payment, new_session, draft)
     found = _PLACEMENTS.get(key)
     if found is None:
-        found = _PLACEMENTS[key] = _placement(new_payment, new_session)
+        found = _PLACEMENTS[key] = _placement(new_payment, new_session, draft)
     return found
 
 
@@ -557,7 +581,8 @@ async def _write_placement(
     """The order row (`values`) written, with its tax lines, its payment, items and shipping
     methods moved onto it and the cart completed: one statement (PostgreSQL). What authorization
     left unwritten (view.unwritten_cart, view.unwritten_session: see _authorize) is written in
-    it too: the payment inserted on the order, the cart's payment columns, the session."""
+    it too: the payment inserted on the order, the cart's payment columns, the session. The
+    cart's draft order (values["draft_order_id"]) is completed by it as well."""
     cart = view.cart
     unwritten_cart = view.unwritten_cart
     row = raw.new_row(Order, values)
@@ -583,7 +608,11 @@ async def _write_placement(
     for (_table, _prefix, owner), name, rows in zip(_TAX_LINE_TABLES, _TAX_CTES, tax_lines, strict=True):
         for column in (*_TAX_LINE_COLUMNS, owner):
             params[f"{name}_{column}"] = [r[column] for r in rows]
-    row["display_id"] = (await raw.rows(tx, _placement_of(new_payment, new_session), params))[0][0]
+    draft = row["draft_order_id"] is not None
+    if draft:
+        params["draft_id"] = row["draft_order_id"]
+    placement = _placement_of(new_payment, new_session, draft)
+    row["display_id"] = (await raw.rows(tx, placement, params))[0][0]
     if payment is not None:
         raw.hold(payment, {"order_id": row["id"], "updated_at": now})
     cart.update(completed_at=now, updated_at=now)
@@ -715,9 +744,9 @@ async def _place_order(
         )
     await _consume_gift_cards(tx, cart, order.id, totals.gift_card_total or 0)
     await _gift_cards_from_items(tx, view, order)
-    if draft_order_id is not None:
+    if draft_order_id is not None and _is_sqlite(tx):
         # DraftOrderService.registerCartCompletion, whichever way the draft's cart was completed
-        # (Medusa: an order.placed subscriber); sent with the transaction's next statement
+        # (Medusa: an order.placed subscriber; on PostgreSQL, part of the placement's statement)
         now = utcnow()
         done = {"status": "completed", "completed_at": now, "order_id": order.id, "updated_at": now}
         await raw.update_later(tx, DraftOrder.__table__, {"id": draft_order_id}, done)
