@@ -79,6 +79,28 @@ async def test_complete_places_the_order(
     assert variant["inventory_quantity"] == 98
 
 
+async def test_complete_answer_is_what_a_read_gives(
+    client: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
+    # the answer's order is built from the cart and what the placement wrote (not read back):
+    # it must be what reading the order gives, in a region with and without tax-inclusive
+    # prices, stock managed or not, several units
+    from mercato.modules.checkout.service import present_placed_order
+
+    for region, country, variant, quantity in (
+        (shop.excl, "de", shop.shirt, 2),
+        (shop.incl, "fr", shop.shirt, 1),
+        (shop.excl, "de", shop.mug, 3),
+    ):
+        cid = await ready_cart(client, region, country, variant, quantity=quantity)
+        res = await client.post(f"/store/carts/{cid}/complete")
+        assert res.status_code == 200, res.text
+        answered = res.json()["data"]
+        async with db.read_session() as tx:
+            read = await present_placed_order(tx, answered["id"])
+        assert answered == read, (region, variant)
+
+
 async def test_complete_twice_answers_the_same_order(
     client: httpx.AsyncClient, shop: Shop, db: Database
 ) -> None:

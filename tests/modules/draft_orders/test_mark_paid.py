@@ -260,3 +260,28 @@ async def test_store_completion_completes_the_draft(
         "type": "duplicate_error",
         "message": f"Payment with cart_id {cart_id} already exists.",
     }
+
+
+async def test_mark_paid_answer_is_what_a_read_gives(
+    admin: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
+    # the answer's order is built from the draft's cart and what the placement wrote (not read
+    # back): it must be what reading the order gives, with and without a discount (read then)
+    from mercato.modules.draft_orders.service import _load_paid_order, _render_paid_order
+
+    bodies: list[dict[str, Any]] = [
+        {"discounts": []},
+        {"discounts": [], "billing_address": {"first_name": "Bill", "country_code": "fr"}},
+        {"discounts": [], "items": [{"variant_id": shop.mug, "quantity": 3}], "shipping_methods": []},
+        {"discounts": [], "region_id": shop.us, "shipping_methods": [{"option_id": shop.us_option}],
+         "items": [{"variant_id": shop.shirt, "quantity": 1}], "shipping_address": {"country_code": "us"}},
+        {},
+    ]  # fmt: skip
+    for body in bodies:
+        draft = await create_draft(admin, shop, **body)
+        res = await admin.post(f"/admin/draft-orders/{draft['id']}/pay")
+        assert res.status_code == 200, res.text
+        answered = res.json()
+        async with db.read_session() as tx:
+            read = _render_paid_order(await _load_paid_order(tx, answered["order"]["id"]))
+        assert answered == read, body

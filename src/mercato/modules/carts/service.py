@@ -108,6 +108,9 @@ class CartView:
     # a payment session made for the placement and not written (Mark Paid's `system` one): the
     # placement's statement inserts it
     unwritten_session: Any = None
+    # what the order's placement wrote besides the order row: the new tax lines (items',
+    # methods') and its timestamp (see checkout.service.placed_tree)
+    placed: Any = None
 
 
 def _joined_options(model: type, tree: Tree) -> list[Any]:

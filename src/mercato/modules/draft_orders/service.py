@@ -665,7 +665,13 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     The draft row is locked first, so that parallel calls create one order: the others then find
     the session and answer as Medusa does on a completed draft order (its unique index on
     payment_session(cart_id, provider_id))."""
-    from mercato.modules.checkout.service import LockedCart, authorize_view, locked_cart_view, place_order
+    from mercato.modules.checkout.service import (
+        LockedCart,
+        authorize_view,
+        locked_cart_view,
+        place_order,
+        placed_tree,
+    )
     from mercato.modules.orders.service import capture_order_payment
     from mercato.modules.payments import sessions as ps
     from mercato.modules.payments.cart_sessions import cart_context
@@ -724,7 +730,7 @@ async def register_payment(tx: AsyncSession, draft_id: str) -> dict[str, Any]:
     # (the placement completed the draft order.) The answer's order is read now, before the
     # capture's writes: they then go out with the COMMIT instead of on a round trip of their own
     # before this read, and the answer is given what they wrote.
-    loaded = await _load_paid_order(tx, order.id)
+    loaded = placed_tree(locked, order, _paid_order_view().tree) or await _load_paid_order(tx, order.id)
     # the order and its payment were made in this transaction: no one else can hold them
     payment = locked.payment if totals.total != 0 else None
     await capture_order_payment(tx, order.id, placed=(order, [payment] if payment is not None else []))
