@@ -845,14 +845,23 @@ COMPLETE_TREE: Tree = merge_trees(
 _ORDER_COLUMNS = frozenset(c.name for c in Order.__table__.columns)
 
 
+_TARGETS: dict[tuple[Any, str], Any] = {}
+
+
+def _target(model: Any, name: str) -> Any:
+    found = _TARGETS.get((model, name))
+    if found is None:
+        found = _TARGETS[(model, name)] = sa_inspect(model).relationships[name].mapper.class_
+    return found
+
+
 def _pruned(row: dict[str, Any], model: Any, tree: Tree) -> dict[str, Any]:
     """`row` with only the columns of `model` and the relations of `tree` (recursively), as
     load_trees(model, tree) gives it."""
     out = {name: row[name] for name in shape(model).names}
-    relationships = sa_inspect(model).relationships
     for name, sub in tree.items():
         value = row[name]
-        target = relationships[name].mapper.class_
+        target = _target(model, name)
         if isinstance(value, list):
             out[name] = [_pruned(v, target, sub) for v in value]
         else:
