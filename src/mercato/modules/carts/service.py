@@ -111,6 +111,10 @@ class CartView:
     # what the order's placement wrote besides the order row: the new tax lines (items',
     # methods') and its timestamp (see checkout.service.placed_tree)
     placed: Any = None
+    # PostgreSQL: the variant and quantity whose stock the placement's statement takes (the
+    # cart's only variant), then the quantity it left, or None when it took nothing
+    take_stock: tuple[str, int] | None = None
+    stock_left: int | None = None
 
 
 def _joined_options(model: type, tree: Tree) -> list[Any]:

@@ -59,6 +59,38 @@ _TAKE = (
 )
 
 
+def take_stock_step(now: Any) -> Any:
+    """_TAKE for a statement of its own making (a CTE): the variant `take_id`, `take_quantity`
+    units, at `now`; it returns the quantity left."""
+    return (
+        update(ProductVariant)
+        .where(
+            ProductVariant.id == bindparam("take_id"),
+            or_(
+                ProductVariant.manage_inventory.is_(False),
+                ProductVariant.allow_backorder.is_(True),
+                ProductVariant.inventory_quantity >= bindparam("take_quantity"),
+            ),
+        )
+        .values(
+            inventory_quantity=ProductVariant.inventory_quantity - bindparam("take_quantity"), updated_at=now
+        )
+        .returning(ProductVariant.inventory_quantity)
+    )
+
+
+async def taken_stock(tx: AsyncSession, variant_id: str, left: int | None, now: Any) -> dict[str, Any] | None:
+    """What reserve_stock answers after take_stock_step ran in a statement of this transaction
+    and left `left` units (None: it took nothing): insufficient_inventory for a variant that
+    exists, None for an unknown one."""
+    if left is not None:
+        _expire(tx, variant_id)
+        return {"inventory_quantity": left, "updated_at": now}
+    if await _exists(tx, variant_id):
+        raise insufficient_inventory(variant_id)
+    return None
+
+
 async def reserve_stock(tx: AsyncSession, variant_id: str, quantity: int) -> dict[str, Any] | None:
     """Take `quantity` units of a variant for an order, or raise Medusa's insufficient_inventory
     error. Unmanaged and backordered variants are decremented without a check (Medusa does the
