@@ -199,10 +199,13 @@ _CART_READ_TREE: Tree = {
 _CART_READ_TREE_CUSTOMER: Tree = {**_CART_READ_TREE, "customer": {}}
 
 
-async def _region_reference(tx: AsyncSession, region_id: str) -> tuple[Any, Any, list[dict[str, Any]]]:
-    """(countries, payment providers, tax rates) of a region, as dict rows."""
+async def _region_reference(
+    tx: AsyncSession, region_id: str
+) -> tuple[Any, Any, list[dict[str, Any]], dict[str, Any] | None]:
+    """(countries, payment providers, tax rates, the region's own columns or None) of a region,
+    as dict rows."""
 
-    async def load() -> tuple[Any, Any, list[dict[str, Any]]]:
+    async def load() -> tuple[Any, Any, list[dict[str, Any]], dict[str, Any] | None]:
         found = await load_trees(tx, Region, [region_id], _REGION_REFERENCE)
         rate = shape(TaxRate)
         table = TaxRate.__table__
@@ -210,8 +213,10 @@ async def _region_reference(tx: AsyncSession, region_id: str) -> tuple[Any, Any,
         rows = await tx.execute(select(*columns).where(table.c.region_id == region_id).order_by(table.c.id))
         rates = [rate.make(row) for row in rows.all()]
         if not found:
-            return [], [], rates
-        return found[0]["countries"], found[0]["payment_providers"], rates
+            return [], [], rates, None
+        row = found[0]
+        own = {k: v for k, v in row.items() if k not in _REGION_REFERENCE}
+        return row["countries"], row["payment_providers"], rates, own
 
     return await refcache.cached(tx, ("region_reference", region_id), load)
 
@@ -252,7 +257,7 @@ async def cart_json_view(
         raise not_found(f"Cart with {cart_id} was not found")
     data = loaded[0]
     await _fill_profiles(tx, data["items"])
-    countries, providers, rates = await _region_reference(tx, data["region_id"])
+    countries, providers, rates, _row = await _region_reference(tx, data["region_id"])
     region = data["region"]
     if region is not None:
         region["countries"] = [dict(c) for c in countries]
@@ -491,7 +496,7 @@ async def region_country_codes(tx: AsyncSession, region_id: str) -> list[str]:
 
     if not await refcache.cached(tx, ("region alive", region_id), alive):
         raise not_found(f"Region with {region_id} was not found")
-    countries, _providers, _rates = await _region_reference(tx, region_id)
+    countries, _providers, _rates, _row = await _region_reference(tx, region_id)
     return [c["iso_2"] for c in countries]
 
 
@@ -1098,21 +1103,17 @@ async def _new_cart_view(
     at hand (the caller then reads the cart)."""
     region_id = cart["region_id"]
 
-    async def read_region() -> list[dict[str, Any]]:
-        return await load_trees(tx, Region, [region_id], {})
-
     async def read_channel() -> list[dict[str, Any]]:
         return await load_trees(tx, SalesChannel, [cart["sales_channel_id"]], {})
 
-    regions = await refcache.cached(tx, ("region row", region_id), read_region)
+    countries, providers, rates, row = await _region_reference(tx, region_id)
     channels = await refcache.cached(tx, ("sales channel row", cart["sales_channel_id"]), read_channel)
-    if not regions or regions[0]["deleted_at"] is not None or not channels:
+    if row is None or row["deleted_at"] is not None or not channels:
         return None
     if channels[0]["deleted_at"] is not None:
         return None
     data = row_dict(Cart, {**_NEW_CART_DEFAULTS, **cart})
-    region = dict(regions[0])
-    countries, providers, rates = await _region_reference(tx, region_id)
+    region = dict(row)
     region["countries"] = [dict(c) for c in countries]
     region["payment_providers"] = [dict(p) for p in providers]
     data.update(

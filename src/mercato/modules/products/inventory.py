@@ -40,43 +40,31 @@ def covers(
     return (not manage_inventory) or allow_backorder or (inventory_quantity or 0) >= quantity
 
 
-# one atomic UPDATE guarded by the quantity: concurrent orders can never take the same units
-_TAKE = (
-    update(ProductVariant)
-    .where(
-        ProductVariant.id == bindparam("id"),
-        or_(
-            ProductVariant.manage_inventory.is_(False),
-            ProductVariant.allow_backorder.is_(True),
-            ProductVariant.inventory_quantity >= bindparam("quantity"),
-        ),
+def _take(variant: Any, quantity: Any, now: Any) -> Any:
+    """One atomic UPDATE guarded by the quantity: concurrent orders can never take the same
+    units. Returns the quantity left (no row: nothing was taken)."""
+    return (
+        update(ProductVariant)
+        .where(
+            ProductVariant.id == variant,
+            or_(
+                ProductVariant.manage_inventory.is_(False),
+                ProductVariant.allow_backorder.is_(True),
+                ProductVariant.inventory_quantity >= quantity,
+            ),
+        )
+        .values(inventory_quantity=ProductVariant.inventory_quantity - quantity, updated_at=now)
+        .returning(ProductVariant.inventory_quantity)
     )
-    .values(
-        inventory_quantity=ProductVariant.inventory_quantity - bindparam("quantity"),
-        updated_at=bindparam("now"),
-    )
-    .returning(ProductVariant.inventory_quantity)
-)
+
+
+_TAKE = _take(bindparam("id"), bindparam("quantity"), bindparam("now"))
 
 
 def take_stock_step(now: Any) -> Any:
     """_TAKE for a statement of its own making (a CTE): the variant `take_id`, `take_quantity`
     units, at `now`; it returns the quantity left."""
-    return (
-        update(ProductVariant)
-        .where(
-            ProductVariant.id == bindparam("take_id"),
-            or_(
-                ProductVariant.manage_inventory.is_(False),
-                ProductVariant.allow_backorder.is_(True),
-                ProductVariant.inventory_quantity >= bindparam("take_quantity"),
-            ),
-        )
-        .values(
-            inventory_quantity=ProductVariant.inventory_quantity - bindparam("take_quantity"), updated_at=now
-        )
-        .returning(ProductVariant.inventory_quantity)
-    )
+    return _take(bindparam("take_id"), bindparam("take_quantity"), now)
 
 
 async def taken_stock(tx: AsyncSession, variant_id: str, left: int | None, now: Any) -> dict[str, Any] | None:
@@ -100,12 +88,7 @@ async def reserve_stock(tx: AsyncSession, variant_id: str, quantity: int) -> dic
     taken = await raw.fetch_all(
         await raw.flushed(tx), _TAKE, {"id": variant_id, "quantity": quantity, "now": now}
     )
-    if taken:
-        _expire(tx, variant_id)
-        return {"inventory_quantity": taken[0][0], "updated_at": now}
-    if await _exists(tx, variant_id):
-        raise insufficient_inventory(variant_id)
-    return None
+    return await taken_stock(tx, variant_id, taken[0][0] if taken else None, now)
 
 
 async def release_stock(tx: AsyncSession, variant_id: str, quantity: int) -> None:
