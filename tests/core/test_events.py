@@ -166,3 +166,40 @@ async def test_requests_stage_the_events_notifications_want(
         second = await client.post("/store/carts", json=body)
         assert second.status_code == 200
     assert await created() == [second.json()["cart"]["id"]]
+
+
+async def test_only_a_request_that_staged_events_wakes_the_bus(
+    settings: Any, db: Database, admin: httpx.AsyncClient
+) -> None:
+    """A delivery pass is a transaction of its own: a write request that staged nothing must not
+    start one; a request whose commit wrote an event wakes the bus at once."""
+    from mercato.app import create_app
+    from mercato.modules.notifications.subscribers import notification_service
+
+    region = await admin.post(
+        "/admin/regions",
+        json={
+            "name": "US",
+            "currency_code": "usd",
+            "tax_rate": 0,
+            "payment_providers": ["manual"],
+            "fulfillment_providers": ["manual"],
+            "countries": ["us"],
+        },
+    )
+    assert region.status_code == 200, region.text
+    body = {"region_id": region.json()["region"]["id"]}
+    app = create_app(settings, database=db)
+    bus = app.state.events
+    kicks: list[int] = []
+    wake = bus.kick
+    bus.kick = lambda: (kicks.append(1), wake())[1]  # counts the wake-ups, still wakes
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        assert (await client.post("/store/carts", json=body)).status_code == 200
+        assert kicks == []  # cart.created: no subscriber, nothing staged
+        notification_service(app).subscribe("cart.created", "local")
+        assert (await client.post("/store/carts", json=body)).status_code == 200
+        assert kicks == [1]
+        assert (await client.get("/store/regions")).status_code == 200
+        assert kicks == [1]  # a read never wakes it

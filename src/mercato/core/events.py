@@ -9,6 +9,7 @@ Several processes may deliver at once: on PostgreSQL rows are claimed with SKIP 
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 import pkgutil
@@ -67,6 +68,8 @@ def install_subscribers(bus: EventBus, settings: Any) -> None:
 # OutboxSession): rows written there with one driver statement each cost a fraction of the ORM
 # unit of work they went through, and no statement of a request reads them back.
 _PENDING = "mercato_staged_events"
+# set on a session whose commit wrote staged events: only then is the bus woken (see wrote_events)
+_WROTE_EVENTS = "mercato_wrote_events"
 # A request's session knows which events its bus's subscribers want (EventBus.observes): an event
 # nobody subscribed to is not staged, as Medusa's local event bus emits it to no listener. A session
 # without it (CLI, a delivery pass, tests' own) stages every event.
@@ -183,6 +186,7 @@ async def write_staged(tx: AsyncSession, commit: bool = False) -> bool:
     later: list[tuple[Any, dict[str, Any], Upsert | None]] = tx.info.pop(_AT_COMMIT, None) or []
     groups: list[Group] = []
     if pending:
+        tx.info[_WROTE_EVENTS] = True
         groups.append((_STAGED_JOB, _STAGED_COLUMNS, pending[:_BATCH], None))
     for table, row, upsert in later:
         if groups and groups[-1][0] is table and groups[-1][3] is upsert:
@@ -206,6 +210,12 @@ async def write_staged(tx: AsyncSession, commit: bool = False) -> bool:
             return True
         await raw.execute(conn, stmt, params)
     return False
+
+
+def wrote_events(tx: AsyncSession) -> bool:
+    """Whether a commit of `tx` wrote staged events (the bus has something to deliver). A
+    request that staged none need not wake it: a delivery pass is a transaction of its own."""
+    return bool(tx.info.get(_WROTE_EVENTS))
 
 
 class OutboxSession(AsyncSession):
@@ -270,6 +280,14 @@ def _stage_leftovers(session: Session) -> None:
 _DELIVERED = delete(StagedJob).where(StagedJob.id.in_(bindparam("ids", expanding=True)))
 
 
+@functools.cache
+def _pending_jobs(batch: int, sqlite: bool) -> Any:
+    """The oldest `batch` staged jobs; on PostgreSQL those no other process is delivering.
+    Built once: a pass runs after every write that staged events."""
+    stmt = select(StagedJob).order_by(StagedJob.id).limit(batch)
+    return stmt if sqlite else stmt.with_for_update(skip_locked=True)
+
+
 class EventBus:
     def __init__(self, settings: Any | None = None) -> None:
         """With `settings`, the domains' subscribers (see `install_subscribers`) are installed."""
@@ -305,10 +323,7 @@ class EventBus:
     async def deliver_pending(self, db: Any, batch: int = 100) -> int:
         """Deliver up to `batch` staged events; returns how many were handled."""
         async with db.write_session() as tx:
-            stmt = select(StagedJob).order_by(StagedJob.id).limit(batch)
-            if not db.is_sqlite:
-                stmt = stmt.with_for_update(skip_locked=True)
-            jobs = list((await tx.execute(stmt)).scalars())
+            jobs = list((await tx.execute(_pending_jobs(batch, db.is_sqlite))).scalars())
             done: list[str] = []
             for job in jobs:
                 attempts = int((job.options or {}).get("attempts", 0))

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.cache import Entry, ResponseCache, policy_of
-from mercato.core.events import OutboxSession
+from mercato.core.events import OutboxSession, wrote_events
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -80,7 +80,7 @@ class TxRoute(APIRoute):
                 await _finish(request, commit=False)
                 raise
             writes = request.method not in _READ_METHODS
-            if await _finish(request, commit=writes) and writes:
+            if await _finish(request, commit=writes) and writes and wrote_events(request.state.tx):
                 bus = getattr(request.app.state, "events", None)
                 if bus is not None:
                     bus.kick()
