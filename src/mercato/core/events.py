@@ -282,9 +282,10 @@ _DELIVERED = delete(StagedJob).where(StagedJob.id.in_(bindparam("ids", expanding
 
 @functools.cache
 def _pending_jobs(batch: int, sqlite: bool) -> Any:
-    """The oldest `batch` staged jobs; on PostgreSQL those no other process is delivering.
-    Built once: a pass runs after every write that staged events."""
-    stmt = select(StagedJob).order_by(StagedJob.id).limit(batch)
+    """The oldest `batch` staged jobs (their columns: a pass needs no ORM objects); on
+    PostgreSQL those no other process is delivering. Built once."""
+    job = StagedJob.__table__.c
+    stmt = select(job.id, job.event_name, job.data, job.options).order_by(job.id).limit(batch)
     return stmt if sqlite else stmt.with_for_update(skip_locked=True)
 
 
@@ -323,24 +324,29 @@ class EventBus:
     async def deliver_pending(self, db: Any, batch: int = 100) -> int:
         """Deliver up to `batch` staged events; returns how many were handled."""
         async with db.write_session() as tx:
-            jobs = list((await tx.execute(_pending_jobs(batch, db.is_sqlite))).scalars())
+            jobs = await raw.rows(tx, _pending_jobs(batch, db.is_sqlite), flush=False)
             done: list[str] = []
-            for job in jobs:
-                attempts = int((job.options or {}).get("attempts", 0))
+            for job_id, event_name, data, options in jobs:
+                attempts = int((options or {}).get("attempts", 0))
                 if attempts >= MAX_ATTEMPTS:
                     continue
-                handlers = self._handlers.get(job.event_name, []) + self._handlers.get("*", [])
+                handlers = self._handlers.get(event_name, []) + self._handlers.get("*", [])
                 token = _DELIVERY_SESSION.set(tx)
                 try:
                     for handler in handlers:
-                        await handler(job.event_name, job.data)
+                        await handler(event_name, data)
                 except Exception:
-                    log.exception("event %s (%s) failed, attempt %d", job.event_name, job.id, attempts + 1)
-                    job.options = {**(job.options or {}), "attempts": attempts + 1}
+                    log.exception("event %s (%s) failed, attempt %d", event_name, job_id, attempts + 1)
+                    await raw.update_later(
+                        tx,
+                        _STAGED_JOB,
+                        {"id": job_id},
+                        {"options": {**(options or {}), "attempts": attempts + 1}},
+                    )
                     continue
                 finally:
                     _DELIVERY_SESSION.reset(token)
-                done.append(job.id)
+                done.append(job_id)
             if done:
                 # one DELETE for the pass (the rows are this pass's: locked on PostgreSQL, and
                 # SQLite has one writer), sent with the COMMIT on PostgreSQL
