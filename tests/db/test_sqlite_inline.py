@@ -72,12 +72,14 @@ async def test_an_error_that_is_not_a_lock_is_not_retried(tmp_path: Path) -> Non
 
 async def test_connections_keep_a_shop_sized_page_cache_and_map_the_file(tmp_path: Path) -> None:
     """SQLite's default 2 MiB page cache made the writer read evicted pages back with a system
-    call each; every connection (writer and readers) gets the larger cache and the mapping."""
+    call each, and statement journals went to temp files; every connection (writer and
+    readers) gets the larger cache, the mapping and its temp storage in memory."""
     db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'pragmas.db'}")
     try:
         for session in (db.write_session, db.read_session):
             async with session() as tx:
                 assert (await tx.execute(text("PRAGMA cache_size"))).scalar_one() == -32768
                 assert (await tx.execute(text("PRAGMA mmap_size"))).scalar_one() == 268435456
+                assert (await tx.execute(text("PRAGMA temp_store"))).scalar_one() == 2  # MEMORY
     finally:
         await db.dispose()

@@ -91,6 +91,9 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
         # allocated as used) and the file mapped in memory read them without a system call.
         cur.execute("PRAGMA cache_size=-32768")
         cur.execute("PRAGMA mmap_size=268435456")
+        # statement journals and sorts in memory: a temp file costs a directory search, an
+        # open, an unlink and its writes (about one per checkout)
+        cur.execute("PRAGMA temp_store=MEMORY")
         if immediate:
             # the Checkpointer thread copies the log back; this is its safety net
             cur.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
