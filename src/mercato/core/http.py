@@ -77,16 +77,23 @@ class TxRoute(APIRoute):
             try:
                 response = await original(request)
             except BaseException:
-                await _finish(request, commit=False)
+                if await _finish(request, commit=False):
+                    _wake_bus(request)  # events a commit before the failure wrote (an order placed)
                 raise
-            writes = request.method not in _READ_METHODS
-            if await _finish(request, commit=writes) and writes and wrote_events(request.state.tx):
-                bus = getattr(request.app.state, "events", None)
-                if bus is not None:
-                    bus.kick()
+            if await _finish(request, commit=request.method not in _READ_METHODS):
+                _wake_bus(request)
             return response
 
         return handler
+
+
+def _wake_bus(request: Request) -> None:
+    """Wake the event bus when a commit of the request's session wrote staged events: only then
+    has a delivery pass (a transaction of its own) anything to do."""
+    if wrote_events(request.state.tx):
+        bus = getattr(request.app.state, "events", None)
+        if bus is not None:
+            bus.kick()
 
 
 async def _finish(request: Request, commit: bool) -> bool:
