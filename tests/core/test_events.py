@@ -16,6 +16,23 @@ async def _staged(db: Database) -> int:
         return (await tx.execute(select(func.count()).select_from(StagedJob))).scalar_one()
 
 
+async def _us_region(admin: httpx.AsyncClient) -> str:
+    """A region new carts can be made in (the app's own routes, not the tests' fixtures)."""
+    region = await admin.post(
+        "/admin/regions",
+        json={
+            "name": "US",
+            "currency_code": "usd",
+            "tax_rate": 0,
+            "payment_providers": ["manual"],
+            "fulfillment_providers": ["manual"],
+            "countries": ["us"],
+        },
+    )
+    assert region.status_code == 200, region.text
+    return str(region.json()["region"]["id"])
+
+
 async def test_event_is_delivered_after_commit_and_removed(db: Database) -> None:
     seen: list[tuple[str, dict[str, Any]]] = []
     bus = EventBus()
@@ -138,19 +155,7 @@ async def test_requests_stage_the_events_notifications_want(
     from mercato.app import create_app
     from mercato.modules.notifications.subscribers import notification_service
 
-    region = await admin.post(
-        "/admin/regions",
-        json={
-            "name": "US",
-            "currency_code": "usd",
-            "tax_rate": 0,
-            "payment_providers": ["manual"],
-            "fulfillment_providers": ["manual"],
-            "countries": ["us"],
-        },
-    )
-    assert region.status_code == 200, region.text
-    body = {"region_id": region.json()["region"]["id"]}
+    body = {"region_id": await _us_region(admin)}
     app = create_app(settings, database=db)
 
     async def created() -> list[str]:
@@ -176,19 +181,7 @@ async def test_only_a_request_that_staged_events_wakes_the_bus(
     from mercato.app import create_app
     from mercato.modules.notifications.subscribers import notification_service
 
-    region = await admin.post(
-        "/admin/regions",
-        json={
-            "name": "US",
-            "currency_code": "usd",
-            "tax_rate": 0,
-            "payment_providers": ["manual"],
-            "fulfillment_providers": ["manual"],
-            "countries": ["us"],
-        },
-    )
-    assert region.status_code == 200, region.text
-    body = {"region_id": region.json()["region"]["id"]}
+    body = {"region_id": await _us_region(admin)}
     app = create_app(settings, database=db)
     bus = app.state.events
     kicks: list[int] = []
