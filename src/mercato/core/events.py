@@ -33,6 +33,10 @@ from mercato.modules.system.models import StagedJob
 log = logging.getLogger("mercato.events")
 
 Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
+# Called once per delivery pass, before the handlers, with the pass's session and its events
+# (name, data): a subscriber reads there in one statement what its handlers would read one
+# event at a time, and keeps it in the session's `info` (which lives as long as the pass).
+Prepare = Callable[[AsyncSession, list[tuple[str, dict[str, Any]]]], Awaitable[None]]
 MAX_ATTEMPTS = 5
 
 # The session a handler runs in: the delivery pass's own transaction (the one that deletes the
@@ -294,19 +298,26 @@ class EventBus:
         """With `settings`, the domains' subscribers (see `install_subscribers`) are installed."""
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
         self._wildcards: list[Callable[[str], bool] | None] = []
+        self._prepares: list[Prepare] = []
         self._wake = asyncio.Event()
         self.settings = settings
         if settings is not None:
             install_subscribers(self, settings)
 
     def subscribe(
-        self, event_name: str, handler: Handler, wants: Callable[[str], bool] | None = None
+        self,
+        event_name: str,
+        handler: Handler,
+        wants: Callable[[str], bool] | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         """`event_name` "*" receives every event; `wants` (for "*") names the events it acts on,
-        so that the others need not be staged (see `observes`)."""
+        so that the others need not be staged (see `observes`); `prepare` (see `Prepare`)."""
         self._handlers[event_name].append(handler)
         if event_name == "*":
             self._wildcards.append(wants)
+        if prepare is not None:
+            self._prepares.append(prepare)
 
     def observes(self, event_name: str) -> bool:
         """Whether a subscriber acts on `event_name`: only such events are staged by requests."""
@@ -325,6 +336,8 @@ class EventBus:
         """Deliver up to `batch` staged events; returns how many were handled."""
         async with db.write_session() as tx:
             jobs = await raw.rows(tx, _pending_jobs(batch, db.is_sqlite), flush=False)
+            if jobs and self._prepares:
+                await self._prepare(tx, [(name, data) for _id, name, data, _options in jobs])
             done: list[str] = []
             for job_id, event_name, data, options in jobs:
                 attempts = int((options or {}).get("attempts", 0))
@@ -353,6 +366,15 @@ class EventBus:
                 await raw.execute_later(tx, _DELIVERED, {"ids": done})
             await tx.commit()
             return len(done)
+
+    async def _prepare(self, tx: AsyncSession, events: list[tuple[str, dict[str, Any]]]) -> None:
+        # a failure is logged: the handlers then read for themselves, as without the hook (on
+        # PostgreSQL the failed statement aborts the pass, whose rows stay for the next one)
+        for prepare in self._prepares:
+            try:
+                await prepare(tx, events)
+            except Exception:
+                log.exception("preparing an event delivery pass failed")
 
     async def run(
         self, db: Any, poll_seconds: float = 2.0, gather_seconds: float = 0.02, batch: int = 200

@@ -3,15 +3,14 @@ for issue 5's throughput target: the cart is read once per change, not once per 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from sqlalchemy import event
 
 from mercato.db.session import Database
 from tests.modules.checkout.conftest import Shop, ok
+from tests.statements import counting
 
 # Measured on SQLite and PostgreSQL (one item, one shipping method, a region with tax rates);
 # each bound leaves a little room, a regression to the old reload-everything code exceeds it.
@@ -28,26 +27,6 @@ BOUNDS = {
     "select manual": 12,
     "complete": 32,
 }
-
-
-@asynccontextmanager
-async def counting(db: Database) -> AsyncIterator[list[str]]:
-    """The statements the database receives inside the block (the event outbox's own
-    bookkeeping, which a background task may run at the same time, is left out)."""
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "staged_job" not in statement:
-            seen.append(statement)
-
-    engines = {id(e.sync_engine): e.sync_engine for e in (db.reader, db.writer)}
-    for engine in engines.values():
-        event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        for engine in engines.values():
-            event.remove(engine, "before_cursor_execute", count)
 
 
 async def measured(db: Database, send: Callable[[], Awaitable[httpx.Response]]) -> tuple[Any, int]:

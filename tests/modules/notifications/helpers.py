@@ -69,7 +69,7 @@ class SmtpSink:
         writer.close()
 
 
-async def make_order(db: Database, email: str = "buyer@example.com") -> dict[str, Any]:
+async def make_order(db: Database, email: str = "buyer@example.com", display_id: int = 1) -> dict[str, Any]:
     from mercato.modules.customers.models import Customer
     from mercato.modules.orders.models import Order
     from mercato.modules.regions.models import Region
@@ -80,7 +80,7 @@ async def make_order(db: Database, email: str = "buyer@example.com") -> dict[str
         tx.add_all([customer, region])
         await tx.flush()
         order = Order(
-            display_id=1,
+            display_id=display_id,
             customer_id=customer.id,
             email=email,
             region_id=region.id,

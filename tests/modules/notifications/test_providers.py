@@ -27,6 +27,7 @@ from mercato.providers.notification import (
     reset_notification_providers,
 )
 from tests.modules.notifications.helpers import SmtpSink, make_order
+from tests.statements import counting
 
 
 def _service(*instances: AbstractNotificationService) -> NotificationService:
@@ -166,6 +167,33 @@ async def test_local_provider_via_event_bus(app: Any, db: Database, tmp_path: Pa
         "customer.password_reset",
         "x@example.com",
         ids["customer_id"],
+    )
+
+
+async def test_a_pass_reads_the_recipients_of_its_order_events_at_once(
+    app: Any, db: Database, tmp_path: Path
+) -> None:
+    first = await make_order(db, "first@example.com")
+    second = await make_order(db, "second@example.com", display_id=2)
+    app.state.events.notifications = _service(LocalNotificationService({"outbox": str(tmp_path)}))
+    for order_id in (first["order_id"], second["order_id"], "order_gone"):
+        await _emit(db, "order.placed", {"id": order_id, "no_notification": False})
+    # a payload's own address wins: its order is not read
+    await _emit(db, "order.placed", {"id": first["order_id"], "email": "given@example.com"})
+
+    async with counting(db) as seen:
+        assert await app.state.events.deliver_pending(db) == 4
+
+    order_reads = [s for s in seen if 'FROM "order"' in s or "FROM `order`" in s]
+    assert len(order_reads) == 1, order_reads
+    sent = sorted((r.resource_id, r.to) for r in await _rows(db))
+    assert sent == sorted(
+        [
+            (first["order_id"], "first@example.com"),
+            (first["order_id"], "given@example.com"),
+            (second["order_id"], "second@example.com"),
+            ("order_gone", ""),
+        ]
     )
 
 

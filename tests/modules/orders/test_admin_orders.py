@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from mercato.core import refcache
 from mercato.db.session import Database
@@ -15,6 +15,7 @@ from mercato.modules.orders.models import Fulfillment, Order, Payment, Refund
 from mercato.modules.shipping.models import ShippingOption
 from tests.conftest import Events
 from tests.modules.orders.helpers import build_order, row
+from tests.statements import counting
 
 # ---- GET /admin/orders/:id ---------------------------------------------------------------------
 
@@ -251,20 +252,9 @@ async def test_list_orders_bad_input(admin: httpx.AsyncClient, db: Database) -> 
 
 async def test_list_orders_runs_a_bounded_number_of_queries(admin: httpx.AsyncClient, db: Database) -> None:
     async def statements() -> tuple[int, int]:
-        seen: list[str] = []
         refcache.invalidate()  # every measurement reads its caller (and the rest) afresh
-
-        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            seen.append(statement)
-
-        engines = {id(e.sync_engine): e.sync_engine for e in (db.reader, db.writer)}
-        for engine in engines.values():
-            event.listen(engine, "before_cursor_execute", count)
-        try:
+        async with counting(db, outbox=True) as seen:
             res = await admin.get("/admin/orders?limit=20")
-        finally:
-            for engine in engines.values():
-                event.remove(engine, "before_cursor_execute", count)
         assert res.status_code == 200
         selects = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
         return len(res.json()["orders"]), len(selects)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mercato.core.events import EventBus, delivery_session
 from mercato.modules.notifications.service import NotificationService
+from mercato.providers.notification import prefetch_recipients
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,11 @@ def install(bus: EventBus, settings: Any) -> None:
     def wants(event_name: str) -> bool:
         return event_name in bus.notifications.subscribers  # type: ignore[attr-defined]
 
+    async def prepare(tx: AsyncSession, events: list[tuple[str, dict[str, Any]]]) -> None:
+        await prefetch_recipients(tx, [(name, data) for name, data in events if wants(name)])
+
     # Medusa's subscriber listens to "*" and asks the service whether anyone is subscribed
-    bus.subscribe("*", on_event, wants)
+    bus.subscribe("*", on_event, wants, prepare)
 
 
 def notification_service(app: Any) -> NotificationService:
