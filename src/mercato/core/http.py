@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mercato.core.cache import Entry, ResponseCache, policy_of
 from mercato.core.events import OutboxSession, wrote_events
+from mercato.core.fastpath import fast_handler
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -50,7 +51,9 @@ def _cache_key(request: Request, generation: int) -> tuple[Any, ...]:
 
 class TxRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        # FastAPI's handler answers what the short way leaves to it (see core.fastpath)
         original = super().get_route_handler()
+        original = fast_handler(self, original) or original
         policy = policy_of(self.endpoint)
 
         async def cached(request: Request) -> Response:
