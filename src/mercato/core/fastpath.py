@@ -51,6 +51,7 @@ class _Plan:
     use_cache: bool
     dependencies: tuple[_Plan, ...]
     request_name: str | None
+    plain_path: tuple[tuple[str, str], ...]  # (name, alias) of `str` path parameters
     path: list[Any]
     query: list[Any]
     header: list[Any]
@@ -86,11 +87,19 @@ def _plan(dependant: Dependant, top: bool) -> _Plan | None:
         use_cache=dependant.use_cache,
         dependencies=tuple(subs),
         request_name=dependant.request_param_name,
-        path=list(dependant.path_params),
+        plain_path=tuple((f.name, f.alias) for f in dependant.path_params if _plain_str(f)),
+        path=[f for f in dependant.path_params if not _plain_str(f)],
         query=list(dependant.query_params),
         header=list(dependant.header_params),
         cookie=list(dependant.cookie_params),
     )
+
+
+def _plain_str(field: Any) -> bool:
+    """A path parameter declared `str` without constraints: the path's text is its value (what
+    FastAPI's validation of it returns), so it needs no validation."""
+    info = field.field_info
+    return info.annotation is str and not info.metadata
 
 
 def _returns_response(endpoint: Callable[..., Any]) -> bool:
@@ -114,6 +123,13 @@ async def _values(plan: _Plan, request: Request, cache: dict[Any, Any]) -> dict[
             cache.setdefault(sub.call, solved)
         if sub.name is not None:
             values[sub.name] = solved
+    if plan.plain_path:
+        path_params = request.path_params
+        for name, alias in plan.plain_path:
+            value = path_params.get(alias)
+            if not isinstance(value, str):
+                raise _FALLBACK
+            values[name] = value
     for fields, given in (
         (plan.path, request.path_params),
         (plan.query, request.query_params),
