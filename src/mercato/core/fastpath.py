@@ -41,9 +41,6 @@ class _Fallback(Exception):
     """This request is FastAPI's to answer (a validation error, a body that is not plain JSON)."""
 
 
-_FALLBACK = _Fallback()
-
-
 @dataclass(frozen=True, slots=True)
 class _Plan:
     call: Callable[..., Awaitable[Any]]
@@ -128,7 +125,7 @@ async def _values(plan: _Plan, request: Request, cache: dict[Any, Any]) -> dict[
         for name, alias in plan.plain_path:
             value = path_params.get(alias)
             if not isinstance(value, str):
-                raise _FALLBACK
+                raise _Fallback
             values[name] = value
     for fields, given in (
         (plan.path, request.path_params),
@@ -139,7 +136,7 @@ async def _values(plan: _Plan, request: Request, cache: dict[Any, Any]) -> dict[
         if fields:
             found, errors = request_params_to_args(fields, given)
             if errors:
-                raise _FALLBACK
+                raise _Fallback
             values.update(found)
     if plan.request_name is not None:
         values[plan.request_name] = request
@@ -181,16 +178,16 @@ def fast_handler(route: Any, fallback: Handler) -> Handler | None:
                 raw = await request.body()
                 if raw:
                     if not _json_media_type(request.headers.get("content-type") or ""):
-                        raise _FALLBACK
+                        raise _Fallback
                     try:
                         body = orjson.loads(raw)
                     except orjson.JSONDecodeError:
-                        raise _FALLBACK from None
+                        raise _Fallback from None
             values = await _values(plan, request, {})
             if body_params:
                 found, errors = await request_body_to_args(body_params, body, embed)
                 if errors:
-                    raise _FALLBACK
+                    raise _Fallback
                 values.update(found)
         except _Fallback:
             return await fallback(request)
