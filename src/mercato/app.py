@@ -18,6 +18,7 @@ import mercato.modules as modules
 from mercato.config import Settings, get_settings
 from mercato.core.cache import ResponseCache
 from mercato.core.cors import Cors
+from mercato.core.dispatch import Dispatch
 from mercato.core.errors import Unauthorized, install_error_handlers
 from mercato.core.events import EventBus
 from mercato.core.routing import prefilter_routes
@@ -146,7 +147,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     original_app: Any = app.build_middleware_stack
 
     def build() -> ASGIApp:
-        return _PathPolicy(original_app(), settings)
+        # the short way to a route first (core.dispatch), FastAPI's stack for the rest
+        return _PathPolicy(Dispatch(original_app(), app), settings)
 
     app.build_middleware_stack = build  # type: ignore[method-assign]
     return app
