@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from mercato.app import create_app
+from mercato.app import create_server_app
 
 
 def _collect(on: bool) -> None:
@@ -31,7 +31,7 @@ def _collect(on: bool) -> None:
 
 
 async def _main(flows: int, flow: str) -> None:
-    app = create_app()
+    app = create_server_app()  # as `mercato serve` runs it (its GC tuning included)
     async with app.router.lifespan_context(app):
 
         async def call(method: str, path: str, body: Any = None, token: str = "", query: str = "") -> Any:
