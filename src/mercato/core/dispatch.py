@@ -34,6 +34,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mercato.core.errors import AnswerUnhandled
+from mercato.core.routing import unnamed
 
 # layers that do nothing for a request this module serves (see the docstring), by class path
 _TRANSPARENT = {
@@ -43,7 +44,6 @@ _TRANSPARENT = {
 }
 _EXCEPTIONS = "starlette.middleware.exceptions.ExceptionMiddleware"
 _EXIT_STACK = "fastapi.middleware.asyncexitstack.AsyncExitStackMiddleware"
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ class _Table:
             for original, context, included in routes:
                 if method not in context.methods:
                     continue
-                patterns.append(f"(?P<r{len(targets)}>{_NAMED_GROUP.sub('(?:', context.path_regex.pattern)})")
+                patterns.append(f"(?P<r{len(targets)}>{unnamed(context.path_regex.pattern)})")
                 app = getattr(context, "app", None)
                 targets.append(
                     _Target(app, original, context, included, context.path_regex, context.param_convertors)

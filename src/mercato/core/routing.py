@@ -41,11 +41,17 @@ def prefilter_routes(app: Any) -> None:
         if not patterns:
             continue
         # the routes' own expressions, their named groups made plain (names repeat across routes)
-        combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', p)})" for p in patterns))
+        combined = re.compile("|".join(f"(?:{unnamed(p)})" for p in patterns))
         route.matches = _prefiltered(route.matches, combined.match, get_route_path)
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def unnamed(pattern: str) -> str:
+    """A route's path expression with its named groups made plain, to be one alternative of a
+    larger expression (the names repeat across routes, which one expression cannot hold)."""
+    return _NAMED_GROUP.sub("(?:", pattern)
 
 
 def _path_patterns(route: Any) -> list[str] | None:

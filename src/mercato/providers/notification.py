@@ -149,14 +149,12 @@ def _own_recipient(data: dict[str, Any]) -> str | None:
 
 # tx.info key: the order e-mails a delivery pass read at once ({order id: email or None})
 _ORDER_EMAILS = "mercato_notification_order_emails"
-_EMAILS_OF_ORDERS: Any = None
 
 
 async def prefetch_recipients(tx: AsyncSession, events: list[tuple[str, dict[str, Any]]]) -> None:
     """The e-mails of the orders a pass's order events concern, in one statement instead of one
     per event (`recipient_for` finds them in the session's info). Under load a pass delivers
     dozens of `order.placed`."""
-    global _EMAILS_OF_ORDERS
     ids = {
         data["id"]
         for name, data in events
@@ -167,13 +165,7 @@ async def prefetch_recipients(tx: AsyncSession, events: list[tuple[str, dict[str
     }
     if not ids:
         return
-    if _EMAILS_OF_ORDERS is None:
-        from mercato.modules.orders.models import Order
-
-        _EMAILS_OF_ORDERS = select(Order.id, Order.email).where(
-            Order.id.in_(bindparam("ids", expanding=True))
-        )
-    found = {row[0]: row[1] for row in await raw.rows(tx, _EMAILS_OF_ORDERS, {"ids": sorted(ids)})}
+    found = {row[0]: row[1] for row in await raw.rows(tx, _lookups()["order emails"], {"ids": sorted(ids)})}
     known: dict[str, Any] = tx.info.setdefault(_ORDER_EMAILS, {})
     known.update({order_id: found.get(order_id) for order_id in ids})
 
@@ -210,9 +202,9 @@ async def recipient_for(event: str, data: dict[str, Any]) -> str | None:
 _LOOKUPS: dict[str, Any] = {}
 
 
-async def _scalar(tx: AsyncSession, name: str, key: str) -> Any:
-    """The one value of a kept lookup (built on first use: the models import this module's
-    package), run on the driver."""
+def _lookups() -> dict[str, Any]:
+    """The kept statements that find an event's recipient (built on first use: the models import
+    this module's package), run on the driver."""
     if not _LOOKUPS:
         from mercato.modules.customers.models import Customer
         from mercato.modules.gift_cards.models import GiftCard
@@ -227,7 +219,15 @@ async def _scalar(tx: AsyncSession, name: str, key: str) -> Any:
             customer=select(Customer.email).where(Customer.id == key_),
             order=select(Order.email).where(Order.id == key_),
         )
-    found = await raw.rows(tx, _LOOKUPS[name], {"key": key})
+        _LOOKUPS["order emails"] = select(Order.id, Order.email).where(
+            Order.id.in_(bindparam("ids", expanding=True))
+        )
+    return _LOOKUPS
+
+
+async def _scalar(tx: AsyncSession, name: str, key: str) -> Any:
+    """The one value of the kept lookup `name`."""
+    found = await raw.rows(tx, _lookups()[name], {"key": key})
     return found[0][0] if found else None
 
 
