@@ -1,5 +1,11 @@
 # Mercato — the two quick-start commands are `make run` and `make test`.
-PYTHON ?= python3
+# The interpreter the virtual environment is made from: the distribution's /usr/bin/python3 when it
+# is 3.11 or newer and can make a venv, else the python3 on PATH. Debian builds its python3 with
+# profile-guided and link-time optimisation and links libpython into the executable; pyenv's
+# default build (first on PATH on the development machines) has neither, and serves a checkout
+# with 10-15 % more CPU (bench/README.md). `make PYTHON=...` chooses another one.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -4,7 +4,8 @@ the machine's speed or its other work (timings on the development VM swing by ±
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p \\
         .venv/bin/python -m bench.instructions --scenario checkout --runs 20
 
-prints nothing itself: read `Collected : N` in valgrind's summary and divide by --runs. The
+read `Collected : N` in valgrind's summary and divide by --runs (it prints only the CPU time a
+run took, which without valgrind compares interpreters or builds; under valgrind it means little). The
 scenarios are bench.run's (`bench.scenarios`), their requests made in this process on the app as
 `mercato serve` builds it, called as an ASGI application (no HTTP, no network client: nearly all
 that is counted is the server's). Collection is switched on with `callgrind_control -i on` after
@@ -20,6 +21,8 @@ import argparse
 import asyncio
 import os
 import subprocess
+import sys
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,11 +115,16 @@ async def _main(name: str, runs: int) -> None:
             await run()
         await asyncio.sleep(0.3)  # the warm-up's events delivered before counting starts
         _collect(True)
+        cpu = time.process_time()
         for _ in range(runs):
             await run()
             await asyncio.sleep(0.01)  # the event bus delivers the run's events (counted too)
         await asyncio.sleep(0.3)
+        cpu = time.process_time() - cpu
         _collect(False)
+        # CPU time compares what instruction counts cannot (two builds of the interpreter, say),
+        # but moves with the machine's speed: compare runs made close together, interleaved
+        print(f"{name}: {cpu / runs * 1000:.2f} ms of this process's CPU per run", file=sys.stderr)
 
 
 def main() -> None:
