@@ -132,7 +132,13 @@ def serve(
     no_seed: Annotated[
         bool, typer.Option("--no-seed", help="Do not load demo data into an empty database.")
     ] = False,
-    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL; SQLite uses one).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes on PostgreSQL (SQLite uses one). 0: one per CPU core, as many "
+            "as the database's max_connections leaves room for (40 connections each)."
+        ),
+    ] = 0,
 ) -> None:
     """Migrate, seed an empty database with demo data and an admin user, then serve the API."""
     import subprocess
@@ -145,10 +151,17 @@ def serve(
     if subprocess.run(step, check=False).returncode != 0:
         raise typer.Exit(1)
     settings = get_settings()
+    from mercato import workers as processes
+
     if settings.is_sqlite:
         workers = 1  # one writer at a time anyway: more processes would only wait on its lock
-    typer.echo(f"Mercato listening on http://{host}:{port}  (database: {settings.database_url})")
-    from mercato import workers as processes
+    elif workers <= 0:
+        from mercato.db.session import CONNECTIONS_PER_PROCESS, connection_limit
+
+        limit = _run(lambda: connection_limit(settings.database_url))
+        workers = processes.default_count(limit, CONNECTIONS_PER_PROCESS)
+    shown = f"{workers} processes, " if workers > 1 else ""
+    typer.echo(f"Mercato listening on http://{host}:{port}  ({shown}database: {settings.database_url})")
 
     if workers > 1 and processes.supported():
         # a listening socket per process: see mercato.workers

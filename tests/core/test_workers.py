@@ -58,3 +58,23 @@ def test_connections_are_spread_over_the_processes_and_a_taken_port_is_refused()
         server.terminate()
         server.wait(timeout=30)
     assert server.returncode == 0
+
+
+def test_default_count_is_one_per_core_within_the_connection_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    # PostgreSQL's default max_connections (100, 3 reserved): room for two pools of 40
+    assert workers.default_count(97, 40) == 2
+    assert workers.default_count(1000, 40) == 4  # as many as cores
+    assert workers.default_count(30, 40) == 1  # never none
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0})
+    assert workers.default_count(1000, 40) == 1
+
+
+async def test_connection_limit_is_read_from_the_server(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's max_connections")
+    from mercato.db.session import connection_limit
+
+    limit = await connection_limit(database_url)
+    # the CI and development servers run with max_connections 200 or 300, 3 reserved by default
+    assert limit >= 97

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlalchemy.util import await_only
 
 from mercato.config import Settings
@@ -111,6 +112,12 @@ def _sqlite_engine(url: str, echo: bool, immediate: bool) -> AsyncEngine:
     return engine
 
 
+# Each process's PostgreSQL pool: connections kept, and opened beyond those under a burst.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
+CONNECTIONS_PER_PROCESS = POOL_SIZE + POOL_OVERFLOW
+
+
 def create_database(url: str, echo: bool = False, begin_ahead: bool = True) -> Database:
     """`begin_ahead`: PostgreSQL's connections begin their next transaction ahead (pg_driver)."""
     try:
@@ -126,8 +133,8 @@ def create_database(url: str, echo: bool = False, begin_ahead: bool = True) -> D
         reader = writer = create_async_engine(
             parsed.set(drivername="postgresql+mercato_asyncpg"),
             echo=echo,
-            pool_size=20,
-            max_overflow=20,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
             pool_use_lifo=True,
             **_JSON,
             connect_args={
@@ -170,6 +177,19 @@ def create_database(url: str, echo: bool = False, begin_ahead: bool = True) -> D
         write_session=async_sessionmaker(writer, **opts),
         checkpointer=checkpointer,
     )
+
+
+async def connection_limit(url: str) -> int:
+    """How many connections a PostgreSQL server accepts from ordinary users (max_connections
+    less the slots it reserves for superusers)."""
+    engine = create_async_engine(make_url(url).set(drivername="postgresql+asyncpg"), poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            total = int((await conn.exec_driver_sql("SHOW max_connections")).scalar_one())
+            reserved = int((await conn.exec_driver_sql("SHOW superuser_reserved_connections")).scalar_one())
+    finally:
+        await engine.dispose()
+    return total - reserved
 
 
 def database_from_settings(settings: Settings) -> Database:
