@@ -136,7 +136,7 @@ def serve(
         int,
         typer.Option(
             help="Worker processes on PostgreSQL (SQLite uses one). 0: one per CPU core, as many "
-            "as the database's max_connections leaves room for (40 connections each)."
+            "as the database's free connections leave room for (40 each)."
         ),
     ] = 0,
 ) -> None:
@@ -156,10 +156,10 @@ def serve(
     if settings.is_sqlite:
         workers = 1  # one writer at a time anyway: more processes would only wait on its lock
     elif workers <= 0:
-        from mercato.db.session import CONNECTIONS_PER_PROCESS, connection_limit
+        from mercato.db.session import CONNECTIONS_PER_PROCESS, free_connections
 
-        limit = _run(lambda: connection_limit(settings.database_url))
-        workers = processes.default_count(limit, CONNECTIONS_PER_PROCESS)
+        free = _run(lambda: free_connections(settings.database_url))
+        workers = processes.default_count(free, CONNECTIONS_PER_PROCESS)
     shown = f"{workers} processes, " if workers > 1 else ""
     typer.echo(f"Mercato listening on http://{host}:{port}  ({shown}database: {settings.database_url})")
 

@@ -52,15 +52,15 @@ def supported() -> bool:
 SPARE_CONNECTIONS = 10
 
 
-def default_count(connection_limit: int, per_process: int) -> int:
+def default_count(free_connections: int, per_process: int) -> int:
     """Processes `mercato serve` runs on PostgreSQL when not told: one per CPU core it may use
     (a process serves on one core; on 2 cores shared with PostgreSQL, two processes completed
     10-20 % more checkouts and draft-order payments than one, bench/README.md), but no more than
-    the server's connection limit leaves room for, each process's pool at its fullest."""
+    the connections the database server has free leave room for, each pool at its fullest."""
     if not supported():
         return 1
     cores = len(os.sched_getaffinity(0))
-    room = (connection_limit - SPARE_CONNECTIONS) // per_process
+    room = (free_connections - SPARE_CONNECTIONS) // per_process
     return max(1, min(cores, room))
 
 

@@ -179,17 +179,24 @@ def create_database(url: str, echo: bool = False, begin_ahead: bool = True) -> D
     )
 
 
-async def connection_limit(url: str) -> int:
-    """How many connections a PostgreSQL server accepts from ordinary users (max_connections
-    less the slots it reserves for superusers)."""
+async def free_connections(url: str) -> int:
+    """How many more connections a PostgreSQL server would accept from ordinary users now:
+    max_connections, less the slots it reserves for superusers, less the client connections open
+    (another application on the same server, this one's `prepare` step already closed)."""
     engine = create_async_engine(make_url(url).set(drivername="postgresql+asyncpg"), poolclass=NullPool)
     try:
         async with engine.connect() as conn:
-            total = int((await conn.exec_driver_sql("SHOW max_connections")).scalar_one())
-            reserved = int((await conn.exec_driver_sql("SHOW superuser_reserved_connections")).scalar_one())
+            free = (await conn.exec_driver_sql(_FREE_CONNECTIONS)).scalar_one()
     finally:
         await engine.dispose()
-    return total - reserved
+    return int(free)
+
+
+_FREE_CONNECTIONS = (
+    "SELECT current_setting('max_connections')::int"
+    " - current_setting('superuser_reserved_connections')::int"
+    " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+)
 
 
 def database_from_settings(settings: Settings) -> Database:
